@@ -1,0 +1,1 @@
+"""A tiny expense ledger stored as CSV lines: ISO date (YYYY-MM-DD), label, amount."""

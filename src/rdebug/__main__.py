@@ -1,0 +1,3 @@
+from rdebug.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""`rdebug ask "QUESTION"`: one debugging question (with the failure's context), the reply streamed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from typing import Any, TextIO
+
+from rdebug.config import Config
+from rdebug.errors import ExitCode, ModelError, UsageError
+from rdebug.events import AnswerDelta, Done, Error, ModelLoading, ModelReady, ThinkingDelta, Usage
+from rdebug.runtime.base import Backend, GenerationRequest
+
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", nargs="*", help="the question (default: explain the failure and fix it)")
+    parser.add_argument("--no-context", action="store_true", help="ask just the question: no intake, no code context")
+    parser.add_argument(
+        "--json-events", action="store_true", help="print one JSON object per line: thinking/answer deltas, usage, done"
+    )
+
+
+def _context_text(args: argparse.Namespace, cfg: Config, backend: Backend, err: TextIO) -> str:
+    if args.no_context:
+        return ""
+    from rdebug.cli_common import build_packed_context, gather_problem, has_intake
+
+    if not has_intake(args):
+        return ""
+    from rdebug.context.render import format_for_prompt
+
+    result = gather_problem(args, cfg)
+    if not result.problems:
+        print(f"rdebug: {result.message or 'no failure found'}; asking without context", file=err)
+        return ""
+    ctx = build_packed_context(args, cfg, result.problems[0], backend.count_tokens)
+    return format_for_prompt(ctx)
+
+
+class _Printer:
+    """Writes the stream as JSON lines, dimmed thinking on a terminal, or labelled plain text."""
+
+    def __init__(self, out: TextIO, json_events: bool) -> None:
+        self.out, self.json = out, json_events
+        self.tty = not json_events and out.isatty()
+        self.part: str | None = None
+
+    def emit(self, obj: dict[str, Any]) -> None:
+        self.out.write(json.dumps(obj) + "\n")
+        self.out.flush()
+
+    def delta(self, kind: str, text: str) -> None:
+        if self.json:
+            self.emit({"type": kind, "text": text})
+            return
+        if kind != self.part:
+            if self.part is not None:
+                self.out.write("\n\n")
+            if not self.tty:
+                self.out.write("[thinking]\n" if kind == "thinking" else "[answer]\n")
+            self.part = kind
+        self.out.write(f"{DIM}{text}{RESET}" if self.tty and kind == "thinking" else text)
+        self.out.flush()
+
+    def usage(self, u: Usage, err: TextIO) -> None:
+        if self.json:
+            self.emit({
+                "type": "usage", "prompt_tokens": u.prompt_tokens, "thinking_tokens": u.thinking_tokens,
+                "answer_tokens": u.answer_tokens, "ttft_s": round(u.ttft_s, 4), "tokens_per_s": round(u.tokens_per_s, 2),
+                "cached_tokens": u.cached_tokens,
+            })
+            return
+        if self.part is not None:
+            self.out.write("\n")
+            self.out.flush()
+        if err.isatty():
+            err.write(
+                f"{DIM}[{u.prompt_tokens} prompt, {u.thinking_tokens} thinking, {u.answer_tokens} answer tokens; "
+                f"first token {u.ttft_s:.2f}s; {u.tokens_per_s:.1f} tok/s]{RESET}\n"
+            )
+
+
+def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    from rdebug.prompts import build_messages
+    from rdebug.runtime import open_backend
+
+    out, err = out or sys.stdout, err or sys.stderr
+    printer = _Printer(out, args.json_events or getattr(args, "json", False))
+    question = " ".join(args.question).strip() or None
+    if args.no_context and not question:
+        raise UsageError("ask --no-context needs a question")
+    backend = open_backend(cfg)
+    interrupted = False
+
+    def on_sigint(_sig: int, _frame: Any) -> None:
+        nonlocal interrupted
+        interrupted = True
+        backend.cancel()
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        stats = None
+        for ev in backend.load():
+            if isinstance(ev, Error):
+                return _fail(printer, ev.message)
+            if isinstance(ev, ModelLoading) and err.isatty() and not printer.json:
+                err.write(f"\r{DIM}{ev.message[:70]:<70} {ev.progress:4.0%}{RESET}")
+            elif isinstance(ev, ModelReady):
+                stats = ev.stats
+            if interrupted:
+                return ExitCode.INTERRUPTED
+        if err.isatty() and not printer.json:
+            err.write("\r" + " " * 80 + "\r")
+        context = _context_text(args, cfg, backend, err)
+        if not context and not question:
+            raise UsageError("nothing to ask: give a question, a command after --, a --trace or piped output")
+        mode = stats.thinking_mode if stats else "prompted"
+        system = stats.extra.get("system_prompt", True) if stats else True
+        messages = build_messages(context, question, mode, thinking=cfg.thinking, system_prompt=system)
+        request = GenerationRequest(
+            messages=messages, max_tokens=cfg.max_tokens, thinking=cfg.thinking, think_budget=cfg.think_budget
+        )
+        for ev in backend.generate(request):
+            if isinstance(ev, ThinkingDelta):
+                printer.delta("thinking", ev.text)
+            elif isinstance(ev, AnswerDelta):
+                printer.delta("answer", ev.text)
+            elif isinstance(ev, Usage):
+                printer.usage(ev, err)
+            elif isinstance(ev, Error):
+                return _fail(printer, ev.message)
+            elif isinstance(ev, Done):
+                if printer.json:
+                    printer.emit({"type": "done", "reason": ev.reason})
+                if ev.reason == "cancelled" or interrupted:
+                    return ExitCode.INTERRUPTED
+        return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        backend.close()
+
+
+def _fail(printer: _Printer, message: str) -> int:
+    if printer.json:
+        printer.emit({"type": "error", "message": message})
+        return ExitCode.MODEL
+    raise ModelError(message)

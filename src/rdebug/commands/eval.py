@@ -1,0 +1,75 @@
+"""`rdebug eval CASES_DIR`: run the fix loop over bug cases (model loaded once) and score it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rdebug.config import Config
+from rdebug.errors import ExitCode, UsageError
+from rdebug.patch.progress import Progress
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("cases_dir", metavar="CASES_DIR", help="folder of cases (each: case.toml + repo/)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="one model call per case, no verification, no feedback")
+    parser.add_argument("--only", metavar="SUBSTR", action="append", default=[],
+                        help="run only cases whose name contains SUBSTR (repeatable)")
+
+
+def _table(results, out: TextIO) -> None:
+    rows = [(r.case, "yes" if r.fixed else ("error" if r.error else "no"), str(r.attempts), f"{r.seconds:.1f}",
+             str(r.tokens)) for r in results]
+    if out.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("case", "fixed", "attempts", "seconds", "tokens")
+        for row in rows:
+            table.add_row(*row, style=None if row[1] == "yes" else "dim")
+        Console(file=out).print(table)
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in
+              enumerate(("case", "fixed", "attempts", "seconds", "tokens"))]
+    for row in [("case", "fixed", "attempts", "seconds", "tokens"), *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+
+
+def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    from rdebug.commands.fix import load_backend
+    from rdebug.patch.evaluate import load_cases, run_case
+
+    out, err = out or sys.stdout, err or sys.stderr
+    cases = load_cases(Path(args.cases_dir).expanduser().resolve())
+    if args.only:
+        cases = [c for c in cases if any(s in c.name for s in args.only)]
+        if not cases:
+            raise UsageError("--only matched no case")
+    progress = Progress(err, stream=False, quiet=args.json)
+    backend, _ready = load_backend(cfg, progress)
+    results = []
+    try:
+        for i, case in enumerate(cases, 1):
+            progress.line(f"[{i}/{len(cases)}] {case.name}")
+            try:
+                result = run_case(case, backend, cfg, args.baseline, lambda ev: progress.event(ev, cfg.attempts))
+            except KeyboardInterrupt:
+                backend.cancel()
+                raise
+            results.append(result)
+            verdict = "fixed" if result.fixed else f"not fixed ({result.error})" if result.error else "not fixed"
+            progress.line(f"  {verdict} in {result.seconds:.1f} s")
+    finally:
+        backend.close()
+    fixed = sum(r.fixed for r in results)
+    if args.json:
+        out.write(json.dumps({"cases": len(results), "fixed": fixed, "baseline": bool(args.baseline),
+                              "results": [r.to_json() for r in results]}, indent=2) + "\n")
+    else:
+        _table(results, out)
+        out.write(f"fixed {fixed}/{len(results)}\n")
+    return ExitCode.OK

@@ -1,0 +1,60 @@
+"""`rdebug` with no subcommand: the TUI, or the headless renderer when there is no terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rdebug.cli_common import intake_request, read_trace, stdin_is_piped
+from rdebug.config import Config
+from rdebug.errors import IntakeError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:  # flags are the common ones
+    return None
+
+
+def attach_terminal_stdin() -> bool:
+    """After a piped stdin was read, reopen the controlling terminal onto fd 0 for the key reader."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return False
+    os.dup2(fd, 0)
+    os.close(fd)
+    return True
+
+
+def has_terminal() -> bool:
+    if not sys.stdout.isatty():
+        return False
+    if sys.stdin.isatty():
+        return True
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR))
+        return True
+    except OSError:
+        return False
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    piped = not args.cmd and (args.trace == "-" or (args.trace is None and stdin_is_piped()))
+    if piped:
+        text, _ = read_trace(args)
+        if not (text or "").strip():
+            raise IntakeError("empty input: no trace on stdin")
+    if not has_terminal() or os.environ.get("RDEBUG_HEADLESS"):
+        print("rdebug: no terminal for the interactive view; showing the session as text", file=sys.stderr)
+        from rdebug.commands import fix
+
+        args.yes = False
+        return fix.run(args, cfg)
+    request = intake_request(args, cfg)  # reads the pipe before the terminal replaces it
+    if piped and not attach_terminal_stdin():
+        raise IntakeError("cannot open /dev/tty for keyboard input after reading the pipe")
+
+    from rdebug.session import DebugSession
+    from rdebug_tui import run_tui
+
+    return run_tui(lambda: DebugSession(args.root, cfg, request), cfg)

@@ -1,0 +1,158 @@
+"""Configuration: CLI flags > environment (RDEBUG_*) > repo config > user config > defaults.
+
+Repo config is ``[tool.rdebug]`` in the repository's ``pyproject.toml`` or a ``.rdebug.toml``
+(top-level keys). User config is ``config.toml`` in the platformdirs user config directory
+(override the file with ``RDEBUG_CONFIG``). Unknown keys are an error naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from rdebug.errors import ConfigError
+
+DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct"
+
+
+@dataclass
+class Config:
+    model: str = DEFAULT_MODEL  # path, catalog name or hf:REPO/FILE
+    backend: str = "llama"  # "llama", "openai", "replay:FILE", "fake"
+    base_url: str | None = None  # for the openai backend
+    api_key: str | None = None
+    gpu_layers: int | None = None  # None: all when offload is supported, else 0
+    ctx: int | None = None  # None: from the model's trained context and the prompt size
+    threads: int | None = None
+    kv_type: str = "f16"  # "f16" or "q8_0"
+    max_tokens: int = 2048
+    thinking: bool = True
+    think_budget: int | None = None
+    timeout: float = 300.0  # seconds for a test/user command
+    budget: int = 6000  # context tokens
+    test_cmd: str | None = None  # shell-like string, split with shlex
+    attempts: int = 3
+    samples: int = 1
+    models_dir: str | None = None  # None: platformdirs user data dir / models
+    keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
+
+    @classmethod
+    def keys(cls) -> set[str]:
+        return {f.name for f in fields(cls)}
+
+
+_TYPES = {f.name: f.type for f in fields(Config)}
+
+
+def _coerce(key: str, value: Any, source: str) -> Any:
+    kind = _TYPES[key]
+    try:
+        if value is None:
+            return None
+        if "dict" in kind:
+            if not isinstance(value, Mapping):
+                raise ValueError("expected a table")
+            return {str(k): str(v) for k, v in value.items()}
+        if "bool" in kind:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(f"not a boolean: {value!r}")
+        if "int" in kind:
+            if isinstance(value, bool):
+                raise ValueError("expected an integer")
+            return int(value)
+        if "float" in kind:
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: bad value for '{key}': {exc}") from None
+
+
+def _apply(cfg: dict[str, Any], data: Mapping[str, Any], source: str) -> None:
+    for key, value in data.items():
+        norm = key.replace("-", "_")
+        if norm not in _TYPES:
+            raise ConfigError(f"{source}: unknown configuration key '{key}'")
+        cfg[norm] = _coerce(norm, value, source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def user_config_path() -> Path:
+    env = os.environ.get("RDEBUG_CONFIG")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("rdebug")) / "config.toml"
+
+
+def repo_config(root: Path) -> tuple[dict[str, Any], str] | None:
+    dot = root / ".rdebug.toml"
+    if dot.is_file():
+        return _read_toml(dot), str(dot)
+    py = root / "pyproject.toml"
+    if py.is_file():
+        data = _read_toml(py).get("tool", {}).get("rdebug")
+        if data is not None:
+            if not isinstance(data, dict):
+                raise ConfigError(f"{py}: [tool.rdebug] must be a table")
+            return data, f"{py} [tool.rdebug]"
+    return None
+
+
+def env_config(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    environ = os.environ if environ is None else environ
+    out: dict[str, str] = {}
+    for name, value in environ.items():
+        if not name.startswith("RDEBUG_") or name == "RDEBUG_CONFIG":
+            continue
+        key = name[len("RDEBUG_"):].lower()
+        if key in _TYPES and key != "keymap":
+            out[key] = value
+    return out
+
+
+def load_config(
+    root: Path | None,
+    cli: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Merge every layer; ``cli`` holds only the flags the user actually gave (None = not given)."""
+    merged: dict[str, Any] = {}
+    user = user_config_path()
+    if user.is_file():
+        _apply(merged, _read_toml(user), str(user))
+    if root is not None:
+        found = repo_config(root)
+        if found:
+            _apply(merged, *found)
+    _apply(merged, env_config(environ), "environment")
+    if cli:
+        _apply(merged, {k: v for k, v in cli.items() if v is not None}, "command line")
+    return Config(**merged)
+
+
+def models_dir(cfg: Config) -> Path:
+    """Where GGUF files live: config/env, else the user data dir."""
+    if cfg.models_dir:
+        return Path(cfg.models_dir).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("rdebug")) / "models"

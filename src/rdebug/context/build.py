@@ -1,0 +1,269 @@
+"""build_context: from a Problem to the packed code context the model will see."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+from rdebug.context.files import FileReader
+from rdebug.context.gitinfo import GitContext, git_context
+from rdebug.context.languages import language_for
+from rdebug.context.model import PackedContext, Snippet
+from rdebug.context.packer import pack
+from rdebug.context.render import format_problem
+from rdebug.context import snippets as S
+from rdebug.context.symbols import DefinitionFinder, TagsIndex
+from rdebug.context.testid import locate_test
+from rdebug.context.tokens import estimate_tokens
+from rdebug.intake.model import Frame, Problem
+
+MAX_FRAMES = 8
+MAX_CALLEES = 24
+SEARCH_BUDGET_S = 0.6  # repository-wide definition search, per build
+_COMMON_CALLS = frozenset("""
+len print isinstance issubclass str int float bool list dict set tuple range enumerate zip map filter sorted
+reversed min max sum any all abs repr type super getattr setattr hasattr open iter next format round vars
+append extend insert pop remove update get items keys values join split strip replace startswith endswith
+lower upper encode decode add discard copy clear sort index count find push shift slice splice forEach
+then catch log error warn toString parseInt parseFloat require expect toBe toEqual assert assertEqual
+assertTrue assertFalse assertRaises describe it test Errorf Fatalf Fatal Error Printf Println Sprintf
+make new panic unwrap expect clone to_string into iter collect println format vec printf malloc free
+memcpy strlen sizeof equals hashCode size length charAt substring valueOf
+""".split()) | frozenset(dir(builtins))
+
+
+_IMPORT_LINE = re.compile(r"\s*(import|from|#\s*include|use|using|package|require|extern crate|mod)\b"
+                          r"|.*\brequire\(")
+
+
+def _is_local(name: str, code: str) -> bool:
+    """Whether ``name`` is a parameter or local variable in ``code`` (a callable passed in, not a definition)."""
+    n = re.escape(name)
+    return re.search(rf"(?<![\w.]){n}\s*=(?!=)|[(,]\s*\**{n}\s*[,)=:]|\b(for|as|let|const|var|mut)\s+{n}\b",
+                     code) is not None
+
+
+def _frames(problem: Problem, exclude: set[str]) -> list[Frame]:
+    """In-repo frames with a line, failing (innermost) first, one per (path, line)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for f in reversed(problem.frames):
+        if f.in_repo and f.line and f.path not in exclude and (f.path, f.line) not in seen:
+            seen.add((f.path, f.line))
+            out.append(f)
+    return out[:MAX_FRAMES]
+
+
+def _is_test_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return (name.startswith("test_") or name.endswith(("_test.py", "_test.go", "test.java", "tests.rs"))
+            or ".test." in name or ".spec." in name or "/tests/" in f"/{path}" or "__tests__" in path)
+
+
+def _git_facts(index: TagsIndex, reader: FileReader, files: list[str], failing: dict[str, list[int]]
+               ) -> GitContext:
+    """git_context, remembered while the repository state and these files are unchanged."""
+    stats = [(f, (st.st_mtime_ns, st.st_size) if (st := reader.stat(f)) else None) for f in files]
+    key = "git\0" + json.dumps([stats, sorted(failing.items())])
+    hit = index.memo_get(key)
+    if isinstance(hit, dict):
+        return GitContext.from_json(hit)
+    g = git_context(index.root, files, failing)
+    index.memo_put(key, g.to_json())
+    return g
+
+
+class _Builder:
+    """Collects candidate snippets for one problem; ``build_context`` drives it."""
+
+    def __init__(self, problem: Problem, root: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
+        self.problem = problem
+        self.include = list(include)
+        self.excluded = set(exclude)
+        self.reader = FileReader(root)
+        self.index = TagsIndex.for_root(root)
+        self.finder = DefinitionFinder(self.index, self.reader, self.index.git_dir is not None, SEARCH_BUDGET_S)
+        self.cands: list[Snippet] = []
+        self.notes: list[str] = []
+        self.calls: list[tuple[str, bool, str]] = []  # (callee, called as a member, caller label)
+        self.involved: dict[str, None] = {}
+        self.covered: dict[str, set[int]] = {}
+        self.frames = _frames(problem, self.excluded)
+        self.failing: dict[str, list[int]] = {}
+        for f in self.frames:
+            self.failing.setdefault(f.path, []).append(f.line)
+
+    def _cover(self, rel: str, lines: Sequence[int]) -> None:
+        self.involved[rel] = None
+        self.covered.setdefault(rel, set()).update(lines)
+
+    def _cause_frames(self) -> list[Frame]:
+        """The innermost repository frame of each chained cause ("During handling...", "Caused by:")."""
+        seen = {(f.path, f.line) for f in self.frames}
+        out = []
+        for cause in self.problem.chain:
+            repo = [f for f in cause.frames if f.in_repo and f.line and f.path not in self.excluded]
+            if repo and (repo[-1].path, repo[-1].line) not in seen:
+                seen.add((repo[-1].path, repo[-1].line))
+                out.append(repo[-1])
+        return out
+
+    def add_frames(self) -> None:
+        plan: list[tuple[Frame, str, float]] = []
+        for i, f in enumerate(self.frames):
+            in_test = _is_test_file(f.path)
+            reason = "failing frame" if i == 0 else "test frame" if in_test else f"caller frame {i}"
+            plan.append((f, reason, S.P_FAILING if i == 0 else S.P_TEST if in_test else S.P_FRAME - i))
+        for f in self._cause_frames():
+            self.failing.setdefault(f.path, []).append(f.line)
+            plan.append((f, "cause frame", S.P_FRAME - 0.5))
+        for f, reason, prio in plan:
+            src = self.reader.read(f.path)
+            if src is None:
+                self.notes.append(f"frame file not readable: {f.path}")
+                continue
+            if f.line > len(src.lines):
+                self.notes.append(f"{f.path}:{f.line} is past the end of the file (stale trace?)")
+            pf = self.index.parse(self.reader, f.path)
+            snip, (lo, hi) = S.function_snippet(pf, src, f.line, f"{reason} {f.path}:{f.line}", prio,
+                                                self.failing.get(f.path, []))
+            self.cands.append(snip)
+            self._cover(f.path, range(lo, hi + 1))
+            if pf is not None:
+                caller = snip.reason.split(": ", 1)[-1]
+                self.calls += [(c, m, caller) for c, m in pf.calls_between(lo, hi)
+                               if m or not _is_local(c, snip.text)]
+        if not plan:
+            self.notes.append("no repository frames: context comes from the test, named files and git")
+        else:
+            self._add_file_head(self.frames[0] if self.frames else plan[0][0])
+
+    def _add_file_head(self, f: Frame) -> None:
+        """The failing file's imports (up to its first definition): vital for NameError-like failures."""
+        src = self.reader.read(f.path)
+        defs = self.index.definitions(self.reader, f.path)
+        if src is None:
+            return
+        end = min([d.start_line - 1 for d in defs] + [min(self.covered.get(f.path, {1})) - 1]
+                  + [S.MAX_HEAD_LINES, len(src.lines)])
+        limit = end
+        while end > 0 and not _IMPORT_LINE.match(src.line(end)):
+            end -= 1
+        if src.line(end).count("(") > src.line(end).count(")"):  # from x import (\n a,\n b)
+            while end < limit and ")" not in src.line(end):
+                end += 1
+        if end >= 1:
+            name_error = any(k in f"{self.problem.exception} {self.problem.message}"
+                             for k in ("NameError", "ImportError", "ModuleNotFound", "ReferenceError",
+                                       "not defined", "undefined", "cannot find symbol", "undeclared"))
+            self.cands.append(S.lines_snippet(src, list(range(1, end + 1)), "imports of the failing file",
+                                              S.P_FRAME + 5 if name_error else S.P_HEAD))
+
+    def add_test(self) -> None:
+        if not self.problem.test_id:
+            return
+        near = list(self.involved) + [s for s in self.problem.seeds if s not in self.excluded]
+        loc = locate_test(self.finder, self.problem.test_id, near)
+        src = self.reader.read(loc.path) if loc and loc.path not in self.excluded else None
+        if loc is None or src is None:
+            self.notes.append(f"failing test not found in the repository: {self.problem.test_id}")
+            return
+        nums = list(range(loc.start_line, loc.end_line + 1))
+        snip = S.lines_snippet(src, nums, loc.label, S.P_TEST, self.failing.get(loc.path, []))
+        self.cands.append(snip)
+        self._cover(loc.path, nums)
+        pf = self.index.parse(self.reader, loc.path)
+        if pf is not None:
+            self.calls += [(c, m, loc.label) for c, m in pf.calls_between(loc.start_line, loc.end_line)
+                           if m or not _is_local(c, snip.text)]
+
+    def add_files(self) -> None:
+        """Files the user added and files named in the problem text."""
+        seeds = [p for p in self.problem.seeds if p not in self.include]
+        for rel, label, prio in ([(p, "added by user", S.P_USER) for p in self.include]
+                                 + [(p, "named in the problem text", S.P_SEED) for p in seeds]):
+            if rel in self.excluded:
+                continue
+            src = self.reader.read(rel)
+            if src is None:
+                self.notes.append(f"file not found or skipped: {rel}")
+                continue
+            self.involved[rel] = None
+            self.cands += S.whole_file_snippets(src, self.index.definitions(self.reader, rel), label, prio)
+
+    def add_callees(self) -> None:
+        """Definitions of what the frames and the test call, then (lower) of what those call."""
+        calls, seen, near = self.calls, set(self.covered), list(self.involved)
+        for depth, base in ((1, S.P_CALLEE), (2, S.P_CALLEE2)):
+            names: dict[str, str] = {}
+            plain: set[str] = set()  # called as f(): worth a repository-wide search; obj.f() is looked up nearby
+            for name, member, caller in calls:
+                if name not in _COMMON_CALLS and len(name) > 1 and name not in seen:
+                    names.setdefault(name, caller)
+                    if not member:
+                        plain.add(name)
+            seen.update(names)
+            found = self.finder.find(list(names)[:MAX_CALLEES], near, self.excluded,
+                                     repo_wide=plain if depth == 1 else set())
+            calls, near = [], near + [d.path for d in found.values() if d.path not in near]
+            for rank, (name, d) in enumerate(found.items()):
+                src = self.reader.read(d.path)
+                if src is None or all(n in self.covered.get(d.path, ()) for n in (d.start_line, d.end_line)):
+                    continue
+                snip = S.definition_snippet(src, d, f"definition of {name}() called from {names[name]}",
+                                            base - rank * 0.1)
+                self.cands.append(snip)
+                pf = self.index.parse(self.reader, d.path) if depth == 1 else None
+                if pf is not None:
+                    calls += [(c, m, f"{name}()") for c, m in pf.calls_between(d.start_line, d.end_line)
+                              if m or not _is_local(c, snip.text)]
+        self.notes += self.finder.notes
+
+    def git_files(self) -> list[str]:
+        return [p for p in self.involved if language_for(p) or p in self.include]
+
+    def add_git(self, g: GitContext) -> None:
+        self.notes += g.notes
+        self.cands += [s for s in S.git_snippets(g) if s.path.split(" ", 1)[-1] not in self.excluded]
+
+    def add_skeletons(self) -> None:
+        for i, rel in enumerate(dict.fromkeys(f.path for f in self.frames)):
+            src = self.reader.read(rel)
+            defs = self.index.definitions(self.reader, rel)
+            if src is not None and defs and len(src.lines) > len(self.covered.get(rel, ())) + 30:
+                self.cands.append(S.skeleton_snippet(src, defs, S.P_SKELETON - i))
+
+
+def build_context(problem: Problem, root: Path, budget: int = 6000,
+                  count_tokens: Callable[[str], int] | None = None,
+                  include: Sequence[str] = (), exclude: Sequence[str] = ()) -> PackedContext:
+    """Pick, prioritise and pack the code the model should see for ``problem``.
+
+    Frames' enclosing functions, the failing test, user-added and named files, callee definitions
+    (lazy tags index), git diff/log/blame and module skeletons, packed by priority under ``budget``
+    tokens (``count_tokens`` or a fast estimate). ``include``/``exclude``: repo-relative files.
+    """
+    b = _Builder(problem, Path(root).resolve(), include, exclude)
+    b.add_frames()
+    b.add_test()
+    b.add_files()
+    git_result: list[GitContext] = []
+    worker = threading.Thread(target=lambda: git_result.append(
+        _git_facts(b.index, b.reader, b.git_files(), b.failing)), daemon=True)
+    worker.start()  # git runs while callees are searched (both mostly wait on subprocesses)
+    b.add_callees()
+    b.add_skeletons()
+    worker.join()
+    b.add_git(git_result[0] if git_result else GitContext(False, ["git context absent: git failed"]))
+    b.index.save()
+    count = count_tokens or estimate_tokens
+    cands = [c for c in b.cands if c.path not in b.excluded]
+    kept, dropped, used = pack(cands, budget, count, reserved=count(format_problem(problem)))
+    notes = b.reader.notes + b.notes
+    if dropped:
+        notes.append(f"{len(dropped)} snippet(s) did not fit the {budget}-token budget")
+    return PackedContext(problem, kept, budget, used, notes, dropped)

@@ -1,0 +1,166 @@
+"""The typed events of one debugging session, consumed by any front end.
+
+The runtime yields the model events (``ModelLoading`` .. ``Done``/``Error``); the
+session adds intake, context and patch events around them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from rdebug.context.model import PackedContext
+from rdebug.intake.model import Problem
+
+
+# --- runtime events -------------------------------------------------------
+@dataclass
+class ModelLoading:
+    progress: float  # 0.0 .. 1.0
+    message: str = ""
+
+
+@dataclass
+class ModelStats:
+    model: str  # display name
+    path: str | None = None
+    backend: str = "cpu"  # "cpu", "cuda", "metal", "vulkan", "remote", "replay", "fake"
+    gpu_layers: int = 0  # layers actually offloaded
+    n_ctx: int = 0
+    n_ctx_train: int = 0
+    threads: int | None = None
+    load_s: float = 0.0
+    thinking_mode: str = "prompted"  # "think-tags", "harmony", "command-r", "prompted", "none"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ModelReady:
+    stats: ModelStats
+
+
+@dataclass
+class ThinkingDelta:
+    text: str
+
+
+@dataclass
+class AnswerDelta:
+    text: str
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int
+    thinking_tokens: int
+    answer_tokens: int
+    ttft_s: float
+    tokens_per_s: float
+    cached_tokens: int = 0  # prompt tokens reused from the KV cache
+    seconds: float = 0.0
+
+
+@dataclass
+class Done:
+    reason: str = "stop"  # "stop", "length", "cancelled"
+
+
+@dataclass
+class Error:
+    message: str
+    fatal: bool = False  # the engine cannot continue (e.g. no model)
+
+
+# --- session events -------------------------------------------------------
+@dataclass
+class Status:
+    """A short progress note ("running pytest…")."""
+
+    message: str
+
+
+@dataclass
+class ProblemFound:
+    problem: Problem
+    others: list[Problem] = field(default_factory=list)  # further failures, selectable
+    command_output: str | None = None
+
+
+@dataclass
+class NoProblem:
+    """The test command passed: nothing to debug."""
+
+    message: str
+
+
+@dataclass
+class ContextBuilt:
+    context: PackedContext
+
+
+@dataclass
+class AttemptStarted:
+    attempt: int  # 1-based
+    sample: int = 1
+
+
+@dataclass
+class PatchProposed:
+    attempt: int
+    diff: str  # unified diff, repo-relative paths
+    files: list[str] = field(default_factory=list)
+    sample: int = 1
+
+
+@dataclass
+class PatchRejected:
+    """The reply had no usable edit (malformed, ambiguous, unsafe); the loop may go on."""
+
+    attempt: int
+    reason: str
+    sample: int = 1
+
+
+@dataclass
+class VerificationStarted:
+    attempt: int
+    command: list[str]
+    sample: int = 1
+
+
+@dataclass
+class PatchVerified:
+    attempt: int
+    verified: bool
+    output_tail: str = ""
+    regressions: list[str] = field(default_factory=list)
+    sample: int = 1
+
+
+@dataclass
+class PatchApplied:
+    files: list[str]
+    backup_id: str
+
+
+@dataclass
+class PatchUndone:
+    files: list[str]
+    backup_id: str
+
+
+RuntimeEvent = Union[ModelLoading, ModelReady, ThinkingDelta, AnswerDelta, Usage, Done, Error]
+SessionEvent = Union[
+    RuntimeEvent,
+    Status,
+    ProblemFound,
+    NoProblem,
+    ContextBuilt,
+    AttemptStarted,
+    PatchProposed,
+    PatchRejected,
+    VerificationStarted,
+    PatchVerified,
+    PatchApplied,
+    PatchUndone,
+]

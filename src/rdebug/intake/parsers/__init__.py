@@ -1,0 +1,1 @@
+"""One trace parser per language family; each exposes ``find(lines) -> list[Found]``."""

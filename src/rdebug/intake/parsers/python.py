@@ -1,0 +1,161 @@
+"""Python tracebacks: chained exceptions, SyntaxError carets, ``<frozen>``/``<string>`` frames, doctest."""
+
+from __future__ import annotations
+
+import re
+
+from rdebug.intake.model import Frame, Problem
+from rdebug.intake.parsers.common import Found, frame, join_message, raw_text
+
+TB_HEAD = re.compile(r"^\s*(?:Exception Group )?Traceback \(most recent call last\):\s*$")
+GROUP_BOX_RE = re.compile(r"^\s*(?:\+-[-+ \d]*$|(?:[|+] ?)+)")
+FRAME_RE = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
+EXC_RE = re.compile(r"^(?P<exc>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*))?$")
+CHAIN_CAUSE = "The above exception was the direct cause of the following exception:"
+CHAIN_CONTEXT = "During handling of the above exception, another exception occurred:"
+SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+DOCTEST_SEP = re.compile(r"^\*{20,}$")
+
+
+def _looks_like_exception(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return bool(last) and last[0].isupper() and not last.isupper()
+
+
+def parse_traceback(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """Parse one traceback starting at the ``Traceback`` line ``i``; return it and the next line index."""
+    n = len(lines)
+    frames: list[Frame] = []
+    j = i + 1
+    base_indent = len(lines[i]) - len(lines[i].lstrip())
+    while j < n:
+        line = lines[j]
+        m = FRAME_RE.match(line)
+        if m:
+            frames.append(frame(m["path"], m["line"], (m["func"] or "").strip() or None))
+            j += 1
+            continue
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if not stripped:
+            j += 1
+            if j < n and FRAME_RE.match(lines[j]):
+                continue
+            break
+        if indent > base_indent or stripped.startswith(("^", "~", "...")) or stripped.startswith("[Previous line"):
+            j += 1
+            continue
+        break
+    if j >= n:
+        return (Problem(kind="python", frames=frames, raw=raw_text(lines, i, n)), n) if frames else None
+    head = lines[j].strip()
+    m = EXC_RE.match(head)
+    if not m or not _looks_like_exception(m["exc"]):
+        if not frames:
+            return None
+        return Problem(kind="python", frames=frames, message=head, raw=raw_text(lines, i, j + 1)), j + 1
+    exc, msg_lines = m["exc"], [m["msg"] or ""]
+    k = j + 1
+    while k < n and k - j < 40:
+        nxt = lines[k]
+        if not nxt.strip() or TB_HEAD.match(nxt) or nxt.strip() in (CHAIN_CAUSE, CHAIN_CONTEXT):
+            break
+        if FRAME_RE.match(nxt) or nxt.startswith(("FAILED ", "ERROR ", "=====", "_____", "-----")):
+            break
+        msg_lines.append(nxt)
+        k += 1
+    message = join_message(msg_lines) if len(msg_lines) > 1 else msg_lines[0].strip()
+    return Problem(kind="python", exception=exc, message=message, frames=frames, raw=raw_text(lines, i, k)), k
+
+
+def _syntax_error(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """``File "x", line 2`` without a Traceback header, then source, caret and ``SyntaxError: ...``."""
+    m = FRAME_RE.match(lines[i])
+    if not m or m["func"]:
+        return None
+    for k in range(i + 1, min(i + 6, len(lines))):
+        em = EXC_RE.match(lines[k].strip())
+        if em and em["exc"] in SYNTAX_ERRORS:
+            prob = Problem(kind="python", exception=em["exc"], message=(em["msg"] or "").strip(),
+                           frames=[frame(m["path"], m["line"])], raw=raw_text(lines, i, k + 1))
+            return prob, k + 1
+    return None
+
+
+def _doctest(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """A doctest failure block: ``***``, ``File "x", line N, in name``, ``Failed example:`` ..."""
+    if i + 2 >= len(lines):
+        return None
+    m = FRAME_RE.match(lines[i + 1])
+    if not m or not lines[i + 2].startswith("Failed example:"):
+        return None
+    k = i + 3
+    while k < len(lines) and not DOCTEST_SEP.match(lines[k]):
+        k += 1
+    body = lines[i + 3:k]
+    message = "\n".join(x for x in lines[i + 2:k] if x.strip()).strip()
+    exc = "DocTestFailure"
+    if any(x.startswith("Exception raised:") for x in body):
+        last = next((x.strip() for x in reversed(body) if x.strip()), "")
+        em = EXC_RE.match(last)
+        if em and _looks_like_exception(em["exc"]):
+            exc = em["exc"]
+    prob = Problem(kind="python", exception=exc, message=message,
+                   frames=[frame(m["path"], m["line"], m["func"])], raw=raw_text(lines, i, k))
+    return prob, k
+
+
+def _unbox_groups(lines: list[str]) -> list[str]:
+    """Drop the ``  | `` / ``+-+---`` drawing of exception-group tracebacks, keeping line numbers."""
+    if not any("Exception Group Traceback" in x for x in lines):
+        return lines
+    return [GROUP_BOX_RE.sub("", x) if x.lstrip()[:1] in ("|", "+") else x for x in lines]
+
+
+def find(lines: list[str]) -> list[Found]:
+    """Every Python traceback (chains folded into the last exception), SyntaxError and doctest failure."""
+    lines = _unbox_groups(lines)
+    found: list[Found] = []
+    i, n = 0, len(lines)
+    pending: list[Problem] = []
+    pending_start = 0
+    expect_chain = False
+    while i < n:
+        line = lines[i]
+        if TB_HEAD.match(line):
+            res = parse_traceback(lines, i)
+            if res:
+                prob, nxt = res
+                if not expect_chain:
+                    pending, pending_start = [], i
+                pending.append(prob)
+                j = nxt
+                while j < n and not lines[j].strip():
+                    j += 1
+                if j < n and lines[j].strip() in (CHAIN_CAUSE, CHAIN_CONTEXT):
+                    expect_chain = True
+                    i = j + 1
+                    continue
+                last = pending[-1]
+                last.chain = pending[:-1]
+                if last.chain:
+                    last.raw = raw_text(lines, pending_start, nxt)
+                found.append(Found(pending_start, nxt, last))
+                pending, expect_chain = [], False
+                i = nxt
+                continue
+        expect_chain = expect_chain and not line.strip()
+        if DOCTEST_SEP.match(line):
+            res = _doctest(lines, i)
+            if res:
+                found.append(Found(i, res[1], res[0]))
+                i = res[1]
+                continue
+        if FRAME_RE.match(line):
+            res = _syntax_error(lines, i)
+            if res:
+                found.append(Found(i, res[1], res[0]))
+                i = res[1]
+                continue
+        i += 1
+    return found

@@ -1,0 +1,151 @@
+"""Turn parsed edits into a validated Patch against the working tree (nothing is written)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from rdebug.errors import PatchError
+from rdebug.patch.diff import Patch, make_patch, sha256_bytes, validate_patch
+from rdebug.patch.functions import defined_names, replace_definitions
+from rdebug.patch.locate import LocateError, locate, replace_once
+from rdebug.patch.model import Edit
+from rdebug.patch.safety import UnsafePathError, check_target, normalize
+
+
+NUMBERED_RE = re.compile(r"^(?:>>|  )?\s*\d+ \| ?(.*)$")
+
+
+@dataclass
+class BuildResult:
+    patch: Patch | None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _File:
+    text: str | None  # "\n" newlines
+    raw: bytes | None
+    crlf: bool = False
+    mode: int = 0o100644
+
+
+class _Tree:
+    """Lazily read working-tree files; edited contents kept in memory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, _File] = {}
+
+    def get(self, rel: str) -> _File:
+        if rel not in self.files:
+            target = check_target(self.root, rel)
+            if target.exists():
+                raw = target.read_bytes()
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise UnsafePathError(f"{rel}: not UTF-8 text; only text files can be edited") from None
+                crlf = "\r\n" in text
+                mode = 0o100755 if os.access(target, os.X_OK) else 0o100644
+                self.files[rel] = _File(text.replace("\r\n", "\n"), raw, crlf, mode)
+            else:
+                self.files[rel] = _File(None, None)
+        return self.files[rel]
+
+
+def _infer_path(tree: _Tree, edit: Edit, candidates: Sequence[str]) -> str | None:
+    hits = []
+    for rel in candidates:
+        try:
+            text = tree.get(normalize(rel)).text
+        except PatchError:
+            continue
+        if text is None:
+            continue
+        if edit.kind == "function":
+            names = {n.rsplit(".", 1)[-1] for n in defined_names(rel, edit.replace)}
+            if names and names <= {n.rsplit(".", 1)[-1] for n in defined_names(rel, text)}:
+                hits.append(rel)
+        elif edit.search.strip():
+            try:
+                locate(text, edit.search)
+                hits.append(rel)
+            except LocateError:
+                pass
+    return hits[0] if len(hits) == 1 else None
+
+
+def _apply_edit(current: str | None, edit: Edit, rel: str, known: Sequence[str]) -> str | None:
+    label = edit.label if edit.path else f"{edit.label} for {rel}"
+    if edit.kind == "delete":
+        if current is None:
+            raise LocateError(f"{label}: {rel} does not exist, nothing to delete")
+        return None
+    if current is None:
+        if edit.kind == "replace" and not edit.search.strip():
+            return edit.replace
+        hint = f" (files in the context: {', '.join(known[:8])})" if known else ""
+        raise LocateError(f"{label}: {rel} does not exist{hint}; to create a file leave SEARCH empty")
+    if edit.kind == "function":
+        return replace_definitions(rel, current, edit.replace, label)
+    if not edit.search.strip():
+        sep = "" if not current or current.endswith("\n") else "\n"
+        return current + sep + edit.replace
+    search, replace = edit.search, edit.replace
+    if unnumbered(search) is not None:  # lines copied from the context with their "12 | " prefixes
+        search = unnumbered(search) or ""
+        replace = unnumbered(replace) if unnumbered(replace) is not None else replace
+    return replace_once(current, search, replace, label)
+
+
+def unnumbered(text: str) -> str | None:
+    """``text`` without the ``>>12 | `` prefixes of the prompt's code listing; None if not all numbered."""
+    lines = text.split("\n")
+    body = [ln for ln in lines if ln.strip()]
+    if not body or not all(NUMBERED_RE.match(ln) for ln in body):
+        return None
+    return "\n".join(NUMBERED_RE.sub(r"\1", ln) if ln.strip() else ln for ln in lines)
+
+
+def build_patch(
+    root: Path,
+    edits: Sequence[Edit],
+    candidates: Sequence[str] = (),
+    expected_hashes: Mapping[str, str | None] | None = None,
+) -> BuildResult:
+    """Apply ``edits`` in memory to the working tree's files; the Patch, or the problems found.
+
+    ``candidates``: repo files the model saw (to infer a missing path and to list in messages).
+    ``expected_hashes``: sha256 of files when the context was built; a changed file is refused.
+    """
+    tree = _Tree(root)
+    problems: list[str] = []
+    for edit in edits:
+        path = edit.path or _infer_path(tree, edit, candidates)
+        if path is None:
+            problems.append(f"{edit.label} names no file; put the file path on the line before the block")
+            continue
+        try:
+            rel = normalize(path)
+            entry = tree.get(rel)
+            if expected_hashes and rel in expected_hashes and sha256_bytes(entry.raw) != expected_hashes[rel]:
+                problems.append(f"{rel} changed since the context was built; run rdebug again")
+                continue
+            entry.text = _apply_edit(entry.text, edit, rel, list(candidates))
+        except (PatchError, LocateError) as exc:
+            problems.append(str(exc))
+    if problems:
+        return BuildResult(None, problems)
+    files: dict[str, tuple[str | None, str | None]] = {}
+    for rel, entry in tree.files.items():
+        old = entry.raw.decode("utf-8") if entry.raw is not None else None
+        new = entry.text.replace("\n", "\r\n") if entry.text is not None and entry.crlf else entry.text
+        if old != new:
+            files[rel] = (old, new)
+    patch = make_patch(files, {rel: e.mode for rel, e in tree.files.items() if e.raw is not None})
+    problems = validate_patch(patch)
+    return BuildResult(None if problems else patch, problems)

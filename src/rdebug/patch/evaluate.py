@@ -1,0 +1,133 @@
+"""Evaluation cases: ``<case>/case.toml`` + ``<case>/repo/``; run the fix loop on a copy and score it."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from rdebug.config import Config
+from rdebug.errors import ModelError, UsageError
+from rdebug.events import Error
+
+SHELL_CHARS = re.compile(r"[|&;<>()$`*?\[\]{}~]")
+
+
+@dataclass
+class Case:
+    name: str
+    dir: Path
+    command: str
+    timeout: float = 120.0
+    description: str = ""
+
+
+@dataclass
+class CaseResult:
+    case: str
+    fixed: bool
+    seconds: float
+    attempts: int = 0
+    tokens: int = 0
+    verified: bool = False
+    error: str | None = None
+    patch: str | None = None
+
+    def to_json(self) -> dict:
+        return {"case": self.case, "fixed": self.fixed, "seconds": round(self.seconds, 2),
+                "attempts": self.attempts, "tokens": self.tokens, "verified": self.verified,
+                "error": self.error}
+
+
+def load_cases(cases_dir: Path) -> list[Case]:
+    """Every ``case.toml`` folder under ``cases_dir`` (or ``cases_dir`` itself), sorted by name."""
+    if not cases_dir.is_dir():
+        raise UsageError(f"no such cases directory: {cases_dir}")
+    folders = [cases_dir] if (cases_dir / "case.toml").is_file() else sorted(
+        p for p in cases_dir.iterdir() if (p / "case.toml").is_file())
+    if not folders:
+        raise UsageError(f"no cases in {cases_dir} (each case is a folder with case.toml and repo/)")
+    cases = []
+    for folder in folders:
+        try:
+            data = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))
+            command = str(data["command"])
+        except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
+            raise UsageError(f"{folder / 'case.toml'}: invalid case ({exc})") from None
+        if not (folder / "repo").is_dir():
+            raise UsageError(f"{folder}: missing repo/ folder")
+        cases.append(Case(folder.name, folder, command, float(data.get("timeout", 120)),
+                          str(data.get("description", ""))))
+    return cases
+
+
+def case_argv(command: str) -> list[str]:
+    """The case command as argv: shlex-split (``sh -c`` when it uses shell syntax); ``python`` = this one."""
+    if SHELL_CHARS.search(command):
+        return ["sh", "-c", re.sub(r"^\s*python3?(?=\s)", shlex.quote(sys.executable), command)]
+    argv = shlex.split(command)
+    if argv and argv[0] in ("python", "python3"):
+        argv[0] = sys.executable
+    return argv
+
+
+def prepare_repo(case: Case, dest: Path) -> Path:
+    """Copy the case's ``repo/`` to ``dest`` and make it a git repository with one commit."""
+    shutil.copytree(case.dir / "repo", dest, symlinks=True)
+    if not (dest / ".git").exists():
+        git = ["git", "-c", "user.name=rdebug-eval", "-c", "user.email=eval@rdebug.invalid"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "case", "--allow-empty"]):
+            subprocess.run(git + args, cwd=dest, check=True, capture_output=True)
+    return dest
+
+
+def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
+             on_event: Callable[[object], None] | None = None) -> CaseResult:
+    """Fix one case on a temporary copy; fixed only if its command then passes when re-run on its own."""
+    from rdebug.context.build import build_context
+    from rdebug.context.render import format_for_prompt
+    from rdebug.intake.collect import IntakeRequest, gather
+    from rdebug.intake.runner import run_command
+    from rdebug.patch.loop import RepairLoop
+    from rdebug.patch.scratch import write_patch
+
+    started = time.perf_counter()
+    argv = case_argv(case.command)
+    with tempfile.TemporaryDirectory(prefix="rdebug-eval-") as tmp:
+        root = prepare_repo(case, Path(tmp) / case.name)
+        intake = gather(IntakeRequest(root=root, command=argv, timeout_s=case.timeout))
+        if not intake.problems:
+            return CaseResult(case.name, False, time.perf_counter() - started, error="the command already passes")
+        problem = intake.problems[0]
+        ctx = build_context(problem, root, budget=cfg.budget, count_tokens=backend.count_tokens)
+        loop = RepairLoop(
+            problem, format_for_prompt(ctx), backend, root, argv,
+            attempts=1 if baseline else cfg.attempts, samples=1 if baseline else cfg.samples,
+            timeout_s=case.timeout, thinking=cfg.thinking, think_budget=cfg.think_budget,
+            max_tokens=cfg.max_tokens, verify=not baseline,
+        )
+        for ev in loop.run():
+            if on_event:
+                on_event(ev)
+            if isinstance(ev, Error) and ev.fatal:
+                raise ModelError(ev.message)
+        best = loop.attempts[0] if baseline and loop.attempts else loop.best
+        patch = best.patch if best is not None and (baseline or best.verified) else None
+        fixed = False
+        if patch is not None:
+            write_patch(root, patch)
+            fixed = run_command(argv, root, timeout_s=case.timeout).passed
+        tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in loop.attempts if a.usage)
+        return CaseResult(
+            case.name, fixed, time.perf_counter() - started,
+            attempts=max((a.index for a in loop.attempts), default=0), tokens=tokens,
+            verified=bool(best and best.verified), patch=patch.diff if patch else None,
+        )

@@ -1,0 +1,245 @@
+"""The repair loop: ask for a fix, build and verify the patch, feed failures back, try again."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+from rdebug.errors import RdebugError
+from rdebug.events import (
+    AnswerDelta,
+    AttemptStarted,
+    Done,
+    Error,
+    ModelStats,
+    PatchProposed,
+    PatchRejected,
+    PatchVerified,
+    SessionEvent,
+    ThinkingDelta,
+    Usage,
+    VerificationStarted,
+)
+from rdebug.intake.model import Problem
+from rdebug.patch.compose import build_patch
+from rdebug.patch.diff import Patch
+from rdebug.patch.edits import parse_edits
+from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback
+from rdebug.patch.verify import baseline_failures, verify_patch
+from rdebug.runtime.base import ChatMessage, GenerationRequest
+
+
+@dataclass
+class Attempt:
+    index: int  # 1-based attempt number
+    sample: int = 1
+    thinking: str = ""
+    answer: str = ""
+    patch: Patch | None = None
+    verified: bool = False
+    output_tail: str = ""
+    rejected_reason: str | None = None
+    usage: Usage | None = None
+    regressions: list[str] = field(default_factory=list)
+    failures: int | None = None  # failing tests after the patch; None when not run
+    timed_out: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "attempt": self.index,
+            "sample": self.sample,
+            "patch": self.patch.diff if self.patch else None,
+            "files": self.patch.paths if self.patch else [],
+            "verified": self.verified,
+            "output_tail": self.output_tail,
+            "rejected_reason": self.rejected_reason,
+            "regressions": list(self.regressions),
+        }
+
+
+def rank(attempt: Attempt) -> tuple:
+    """Sort key, best first: verified, then fewer failures, then the smallest diff."""
+    failures = attempt.failures if attempt.failures is not None else 1 << 30
+    size = attempt.patch.changed_lines if attempt.patch else 1 << 30
+    return (not attempt.verified, attempt.patch is None, failures, size, attempt.index, attempt.sample)
+
+
+def model_stats(backend) -> ModelStats | None:
+    """The loaded model's stats (``stats`` is an attribute on some backends, a method on others)."""
+    stats = getattr(backend, "stats", None)
+    if callable(stats):
+        stats = stats()
+    return stats if isinstance(stats, ModelStats) else None
+
+
+class RepairLoop:
+    """``run()`` yields events; afterwards ``attempts``, ``best`` and ``history`` (turns after the prefix)."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        context_text: str,
+        backend,
+        root: Path,
+        command: Sequence[str] | None,
+        *,
+        attempts: int = 3,
+        samples: int = 1,
+        timeout_s: float = 300,
+        regression_cmd: Sequence[str] | None = None,
+        thinking: bool = True,
+        think_budget: int | None = None,
+        max_tokens: int = 2048,
+        expected_hashes: Mapping[str, str | None] | None = None,
+        history: Sequence[ChatMessage] = (),
+        verify: bool = True,
+    ) -> None:
+        self.problem = problem
+        self.context_text = context_text
+        self.backend = backend
+        self.root = Path(root)
+        self.command = list(command) if command else None
+        self.max_attempts = max(1, attempts)
+        self.samples = max(1, samples)
+        self.timeout_s = timeout_s
+        self.regression_cmd = list(regression_cmd) if regression_cmd else None
+        self.thinking = thinking
+        self.think_budget = think_budget
+        self.max_tokens = max_tokens
+        self.expected_hashes = dict(expected_hashes or {})
+        self.verify = verify
+        self.attempts: list[Attempt] = []
+        self.history: list[ChatMessage] = list(history)
+        self._baseline: set[str] | None = None
+        self._cancel = threading.Event()
+
+    @property
+    def best(self) -> Attempt | None:
+        with_patch = [a for a in self.attempts if a.patch is not None]
+        return min(with_patch, key=rank) if with_patch else None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.backend.cancel()
+
+    def _candidates(self) -> list[str]:
+        paths = [f.path for f in self.problem.repo_frames] + list(self.problem.seeds) + list(self.expected_hashes)
+        return list(dict.fromkeys(p for p in paths if ":" not in p))
+
+    def run(self) -> Iterator[SessionEvent]:
+        stats = model_stats(self.backend)
+        prefix = fix_messages(
+            self.context_text, stats.thinking_mode if stats else "prompted", self.thinking,
+            system=stats.extra.get("system_prompt", True) if stats else True,
+        )
+        turns = list(self.history)
+        if turns and turns[-1].role == "assistant":
+            turns.append(ChatMessage("user", "That did not fix it. " + ASK))
+        for number in range(1, self.max_attempts + 1):
+            batch: list[Attempt] = []
+            for sample in range(1, self.samples + 1):
+                if self.cancelled:
+                    self.history = turns
+                    return
+                attempt = Attempt(number, sample)
+                self.attempts.append(attempt)
+                batch.append(attempt)
+                yield AttemptStarted(number, sample)
+                fatal = yield from self._generate(attempt, prefix + turns)
+                if fatal or self.cancelled:
+                    self.history = turns
+                    return
+                yield from self._evaluate(attempt)
+                if attempt.verified:
+                    break
+            pick = min(batch, key=rank)
+            turns = turns + [ChatMessage("assistant", pick.answer.strip() or "(no answer)")]
+            if any(a.verified for a in batch) or not self.verify or number == self.max_attempts:
+                break
+            if pick.patch is not None and not self.command:
+                break  # nothing can tell whether it worked: feedback would be guesswork
+            turns.append(ChatMessage("user", self._feedback(pick)))
+        self.history = turns
+
+    def _feedback(self, attempt: Attempt) -> str:
+        if attempt.patch is None:
+            return rejected_feedback([attempt.rejected_reason or "no usable edit"])
+        return failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out)
+
+    def _generate(self, attempt: Attempt, messages: list[ChatMessage]) -> Iterator[SessionEvent]:
+        """Stream one reply into ``attempt``; returns True when the backend failed fatally."""
+        request = GenerationRequest(
+            messages=list(messages), max_tokens=self.max_tokens, thinking=self.thinking,
+            think_budget=self.think_budget,
+        )
+        try:
+            for ev in self.backend.generate(request):
+                if isinstance(ev, ThinkingDelta):
+                    attempt.thinking += ev.text
+                elif isinstance(ev, AnswerDelta):
+                    attempt.answer += ev.text
+                elif isinstance(ev, Usage):
+                    attempt.usage = ev
+                elif isinstance(ev, Done):
+                    continue  # the caller emits Done once for the whole session
+                elif isinstance(ev, Error):
+                    attempt.rejected_reason = ev.message
+                    yield ev
+                    if ev.fatal:
+                        return True
+                    continue
+                yield ev
+        except RdebugError as exc:
+            attempt.rejected_reason = exc.message
+            yield Error(exc.message, fatal=True)
+            return True
+        return False
+
+    def _evaluate(self, attempt: Attempt) -> Iterator[SessionEvent]:
+        n, s = attempt.index, attempt.sample
+        if attempt.rejected_reason:  # the backend reported a (non-fatal) error
+            yield PatchRejected(n, attempt.rejected_reason, s)
+            return
+        if not attempt.answer.strip() and not attempt.thinking.strip():
+            attempt.rejected_reason = "the reply is empty"
+        else:
+            parsed = parse_edits(attempt.answer)
+            if not parsed.edits and attempt.thinking:  # the model never closed its thought
+                from_thought = parse_edits(attempt.thinking)
+                if from_thought.edits and not from_thought.problems:
+                    parsed = from_thought
+            if parsed.problems:
+                attempt.rejected_reason = "; ".join(parsed.problems)
+            else:
+                built = build_patch(self.root, parsed.edits, self._candidates(), self.expected_hashes)
+                attempt.patch = built.patch
+                attempt.rejected_reason = "; ".join(built.problems) or None
+        if attempt.patch is None:
+            yield PatchRejected(n, attempt.rejected_reason or "no usable edit", s)
+            return
+        yield PatchProposed(n, attempt.patch.diff, attempt.patch.paths, s)
+        if not self.verify or not self.command:
+            return
+        yield VerificationStarted(n, list(self.command), s)
+        try:
+            if self.regression_cmd and self._baseline is None and self.regression_cmd != self.command:
+                self._baseline = baseline_failures(self.root, self.regression_cmd, self.timeout_s)
+            result = verify_patch(self.root, attempt.patch, self.command, self.timeout_s,
+                                  self.regression_cmd, self._baseline)
+        except RdebugError as exc:
+            attempt.output_tail = exc.message
+            attempt.failures = 1
+            yield PatchVerified(n, False, exc.message, [], s)
+            return
+        attempt.verified = result.verified
+        attempt.output_tail = result.output_tail
+        attempt.regressions = result.regressions
+        attempt.failures = result.failures
+        attempt.timed_out = result.timed_out
+        yield PatchVerified(n, result.verified, result.output_tail, result.regressions, s)

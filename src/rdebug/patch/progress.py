@@ -1,0 +1,82 @@
+"""Plain-terminal progress for the repair loop (fix and eval commands): events → stderr lines."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TextIO
+
+from rdebug.events import (
+    AnswerDelta,
+    AttemptStarted,
+    Error,
+    ModelLoading,
+    PatchProposed,
+    PatchRejected,
+    PatchVerified,
+    ThinkingDelta,
+    Usage,
+    VerificationStarted,
+)
+
+DIM, GREEN, RED, RESET = "\x1b[2m", "\x1b[32m", "\x1b[31m", "\x1b[0m"
+
+
+class Progress:
+    """Streams thinking (dimmed) and answers on a terminal; one status line per step otherwise."""
+
+    def __init__(self, err: TextIO, stream: bool | None = None, quiet: bool = False) -> None:
+        self.err = err
+        self.tty = err.isatty()
+        self.stream = self.tty if stream is None else stream
+        self.quiet = quiet
+        self._mid_line = False
+
+    def _style(self, text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if self.tty else text
+
+    def line(self, text: str, code: str = "") -> None:
+        if self.quiet:
+            return
+        if self._mid_line:
+            self.err.write("\n")
+            self._mid_line = False
+        self.err.write((self._style(text, code) if code else text) + "\n")
+        self.err.flush()
+
+    def clear_line(self) -> None:
+        """Erase a transient progress line (model loading)."""
+        if self._mid_line and self.tty:
+            self.err.write("\r" + " " * 80 + "\r")
+            self.err.flush()
+        self._mid_line = False
+
+    def event(self, ev: object, attempts: int = 1) -> None:
+        if isinstance(ev, ModelLoading):
+            if self.tty and not self.quiet:
+                self.err.write(f"\r{DIM}{ev.message[:70]:<70} {ev.progress:4.0%}{RESET}")
+                self._mid_line = True
+        elif isinstance(ev, AttemptStarted):
+            suffix = f", sample {ev.sample}" if ev.sample > 1 else ""
+            self.line(f"── attempt {ev.attempt}/{attempts}{suffix}", DIM)
+        elif isinstance(ev, (ThinkingDelta, AnswerDelta)) and self.stream and not self.quiet:
+            text = ev.text if isinstance(ev, AnswerDelta) else self._style(ev.text, DIM)
+            self.err.write(text)
+            self.err.flush()
+            self._mid_line = not ev.text.endswith("\n")
+        elif isinstance(ev, Usage):
+            self.line(f"[{ev.prompt_tokens} prompt, {ev.thinking_tokens} thinking, {ev.answer_tokens} answer tokens;"
+                      f" {ev.tokens_per_s:.1f} tok/s]", DIM)
+        elif isinstance(ev, PatchRejected):
+            self.line(f"✗ no usable patch: {ev.reason.splitlines()[0][:300]}", RED)
+        elif isinstance(ev, PatchProposed):
+            self.line(f"patch for {', '.join(ev.files)}")
+        elif isinstance(ev, VerificationStarted):
+            self.line(f"verifying: {shlex.join(ev.command)}", DIM)
+        elif isinstance(ev, PatchVerified):
+            if ev.verified:
+                self.line("✓ verified: the command passes with the patch", GREEN)
+            else:
+                why = f"new failures: {', '.join(ev.regressions[:5])}" if ev.regressions else "still failing"
+                self.line(f"✗ {why}", RED)
+        elif isinstance(ev, Error):
+            self.line(f"error: {ev.message}", RED)

@@ -1,0 +1,75 @@
+"""The fix prompt: ask for SEARCH/REPLACE blocks; feedback turns after a rejected or failing patch."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Sequence
+
+from rdebug.runtime.base import ChatMessage
+
+SYSTEM = """You are rdebug, an expert software debugger fixing a bug in the user's repository.
+You get the failing output and the relevant source code (shown with line numbers; `>>` marks the failing
+lines). Find the root cause and fix it with the smallest correct change. Do not change tests unless the
+test itself is wrong. Keep the code style.
+
+Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks:
+
+path/to/file.py
+<<<<<<< SEARCH
+the exact existing lines to change (copied from the file, without the line numbers)
+=======
+the new lines
+>>>>>>> REPLACE
+
+Rules: put the file path on the line before each block; SEARCH must match the file exactly, with enough
+lines to be unique; use several small blocks rather than one huge one; to create a new file leave SEARCH
+empty. Never write "..." to skip code inside a block."""
+
+PROMPTED_THINKING = """First think step by step inside <think></think>: read the error, follow the frames
+into the code and check your idea against the code shown. Then close the tag and answer after </think>."""
+
+NO_THINKING = "Answer directly, without a long preamble."
+
+ASK = "Fix the failure above. Reply with the root cause and SEARCH/REPLACE blocks."
+
+
+def system_prompt(thinking_mode: str, thinking: bool) -> str:
+    if thinking_mode == "prompted":
+        return SYSTEM + "\n\n" + (PROMPTED_THINKING if thinking else NO_THINKING)
+    return SYSTEM
+
+
+def fix_messages(context_text: str, thinking_mode: str, thinking: bool = True,
+                 system: bool = True) -> list[ChatMessage]:
+    """The conversation prefix shared by every attempt (kept identical so the KV cache is reused).
+
+    ``system=False`` (models without a system role) folds the instructions into the user turn.
+    """
+    user = f"{context_text.strip()}\n\n{ASK}"
+    if not system:
+        return [ChatMessage("user", f"{system_prompt(thinking_mode, thinking)}\n\n{user}")]
+    return [ChatMessage("system", system_prompt(thinking_mode, thinking)), ChatMessage("user", user)]
+
+
+def failed_feedback(command: Sequence[str], output_tail: str, regressions: Sequence[str] = (),
+                    timed_out: bool = False) -> str:
+    """The next user turn after a patch that did not make the command pass."""
+    cmd = shlex.join(command)
+    if regressions:
+        head = (f"With your fix `{cmd}` passes, but these tests that passed before now fail: "
+                f"{', '.join(regressions[:10])}. Output:")
+    elif timed_out:
+        head = f"With your fix `{cmd}` did not finish in time (an endless loop?). Output:"
+    else:
+        head = f"I applied your fix to a copy of the repository and ran `{cmd}`. It still fails:"
+    return (f"{head}\n```\n{output_tail.strip()}\n```\n"
+            "Find what is still wrong. Reply with new SEARCH/REPLACE blocks against the ORIGINAL files "
+            "(your previous edits were discarded).")
+
+
+def rejected_feedback(problems: Sequence[str]) -> str:
+    """The next user turn after a reply whose edits could not be used."""
+    listed = "\n".join(f"- {p}" for p in problems[:6])
+    return (f"Your edits could not be applied:\n{listed}\n"
+            "Reply again with corrected SEARCH/REPLACE blocks against the ORIGINAL files; copy the SEARCH "
+            "lines exactly from the code shown (without line numbers).")

@@ -1,0 +1,70 @@
+"""The backend contract: load a model, stream a reply as typed events, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Protocol
+
+from rdebug.events import ModelReady, ModelStats, RuntimeEvent
+
+
+@dataclass
+class ChatMessage:
+    role: str  # "system", "user", "assistant"
+    content: str
+
+
+@dataclass
+class Sampling:
+    """Every sampling parameter, explicitly (never llama-cpp-python's defaults)."""
+
+    temperature: float = 0.6
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.0
+    repeat_penalty: float = 1.0
+    seed: int | None = None
+
+
+@dataclass
+class GenerationRequest:
+    messages: list[ChatMessage]
+    max_tokens: int = 2048  # answer + thinking
+    thinking: bool = True  # ask the model to think (native or prompted)
+    think_budget: int | None = None  # tokens of thinking before the thought is closed
+    sampling: Sampling | None = None  # None: the catalog's recommendation for the model
+    stop: list[str] = field(default_factory=list)
+
+
+class Backend(Protocol):
+    """A model backend. Not thread-safe: one caller at a time; ``cancel`` may be called from any thread."""
+
+    name: str
+    stats: ModelStats | None  # what load() reported (ModelReady.stats); None before
+
+    def load(self) -> Iterator[RuntimeEvent]:
+        """Yield ModelLoading events then ModelReady (or Error)."""
+        ...
+
+    def generate(self, request: GenerationRequest) -> Iterator[RuntimeEvent]:
+        """Yield ThinkingDelta/AnswerDelta events, then Usage and Done (or Error)."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the current generation promptly (< 250 ms); the model stays loaded."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens in ``text`` by the model's tokenizer (or an estimate)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def ready_stats(events: Iterator[RuntimeEvent]) -> ModelReady | None:
+    """Drain a load() stream and return its ModelReady, if any."""
+    ready = None
+    for ev in events:
+        if isinstance(ev, ModelReady):
+            ready = ev
+    return ready

@@ -1,0 +1,279 @@
+"""Engine-side client of the model worker process: the ``llama`` Backend."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterator
+
+from rdebug.config import Config
+from rdebug.errors import ModelError
+from rdebug.events import Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent
+from rdebug.runtime.base import GenerationRequest
+from rdebug.runtime.catalog import CatalogEntry, load_catalog
+from rdebug.runtime.fake import estimate_tokens
+from rdebug.runtime.gguf_info import GGUFInfo, read_gguf
+from rdebug.runtime.messages import (
+    Batch,
+    CountCmd,
+    CountReply,
+    EndOfStream,
+    GenerateCmd,
+    LoadCmd,
+    RenderCmd,
+    RenderReply,
+    ShutdownCmd,
+    WorkerOptions,
+)
+
+
+@dataclass
+class LlamaOptions:
+    """User-facing knobs (None = decide from the model and the machine)."""
+
+    gpu_layers: int | None = None
+    ctx: int | None = None
+    threads: int | None = None
+    kv_type: str = "f16"
+    flash_attn: bool | None = None
+    n_batch: int = 512
+    min_ctx: int = 0  # the context must hold at least this many tokens (prompt budget + max_tokens)
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "LlamaOptions":
+        return cls(
+            gpu_layers=cfg.gpu_layers, ctx=cfg.ctx, threads=cfg.threads, kv_type=cfg.kv_type,
+            min_ctx=cfg.budget + cfg.max_tokens + 512,
+        )
+
+
+def default_threads() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 16))
+
+
+def kv_bytes_per_token(info: GGUFInfo, kv_type: str) -> int:
+    m, arch = info.metadata, info.architecture
+    layers = int(m.get(f"{arch}.block_count", 0) or 0)
+    heads = m.get(f"{arch}.attention.head_count", 0) or 0
+    kv_heads = m.get(f"{arch}.attention.head_count_kv", heads) or heads
+    heads = max(heads) if isinstance(heads, list) else heads
+    kv_heads = max(kv_heads) if isinstance(kv_heads, list) else kv_heads
+    embd = int(m.get(f"{arch}.embedding_length", 0) or 0)
+    head_dim = embd // heads if heads else 0
+    k = int(m.get(f"{arch}.attention.key_length", head_dim) or head_dim)
+    v = int(m.get(f"{arch}.attention.value_length", head_dim) or head_dim)
+    per_elem = 2.0 if kv_type == "f16" else 34 / 32
+    return int(layers * kv_heads * (k + v) * per_elem)
+
+
+def plan_context(info: GGUFInfo, entry: CatalogEntry, opts: LlamaOptions) -> int:
+    """n_ctx: the option, else the catalog's size raised to ``min_ctx``; capped by the trained context."""
+    train = info.context_length or 4096
+    if opts.ctx:
+        return max(256, min(opts.ctx, train))
+    want = max(entry.context if entry.family else 8192, opts.min_ctx)
+    return max(2048, min(want, train))
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "no exit status"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "unknown"
+        hint = "; out of memory?" if -code == signal.SIGKILL else ""
+        return f"signal {-code}, {name}{hint}"
+    return f"exit code {code}"
+
+
+class WorkerDied(Exception):
+    pass
+
+
+class LlamaBackend:
+    """A GGUF model in a dedicated worker process; see ``rdebug.runtime.worker``."""
+
+    name = "llama"
+
+    def __init__(self, model: str | Path, options: LlamaOptions | None = None, cfg: Config | None = None) -> None:
+        self.spec = str(model)
+        self.options = options or (LlamaOptions.from_config(cfg) if cfg else LlamaOptions())
+        self.cfg = cfg or Config(model=self.spec)
+        self.entry: CatalogEntry | None = None
+        self.path: Path | None = None
+        self.stats: ModelStats | None = None
+        self._proc: Any = None
+        self._conn: Any = None
+        self._cancel: Any = None
+        self._lock = threading.Lock()
+        self.log_path: str | None = None  # the worker's stdout/stderr
+
+    # --- lifecycle -------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self.stats is not None and self._proc is not None and self._proc.is_alive()
+
+    @property
+    def worker_pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def load(self) -> Iterator[RuntimeEvent]:
+        if self.loaded:
+            yield ModelReady(self.stats)  # type: ignore[arg-type]
+            return
+        self._stop_worker()
+        try:
+            from rdebug.runtime.sources import ResolvedModel, resolve_steps
+
+            resolved = None
+            for step in resolve_steps(self.spec, self.cfg):
+                if isinstance(step, ResolvedModel):
+                    resolved = step
+                else:
+                    yield step
+            assert resolved is not None
+            info = read_gguf(resolved.path)
+        except ModelError as exc:
+            yield Error(exc.message, fatal=True)
+            return
+        cat = load_catalog()
+        self.path = resolved.path
+        self.entry = resolved.entry if resolved.entry.family else cat.for_metadata(resolved.path, info.chat_template)
+        opts = self.options
+        worker_opts = WorkerOptions(
+            path=str(resolved.path),
+            display=self.entry.name or resolved.path.name,
+            n_ctx=plan_context(info, self.entry, opts),
+            threads=opts.threads or default_threads(),
+            n_gpu_layers=opts.gpu_layers,
+            flash_attn=opts.flash_attn,
+            kv_bytes_per_token=kv_bytes_per_token(info, opts.kv_type),
+            kv_type=opts.kv_type if opts.kv_type in ("f16", "q8_0") else "f16",
+            n_batch=opts.n_batch,
+            thinking_mode=self.entry.thinking,
+        )
+        yield ModelLoading(0.01, f"starting model worker for {worker_opts.display}")
+        from rdebug.runtime.worker import start_worker, worker_log_path
+
+        self.log_path = worker_log_path()
+        self._proc, self._conn, self._cancel = start_worker(self.log_path)
+        self._conn.send(LoadCmd(worker_opts))
+        for ev in self._relay():
+            if isinstance(ev, ModelReady):
+                ev.stats.extra["system_prompt"] = self.entry.system_prompt
+                ev.stats.extra["source"] = resolved.source
+                self.stats = ev.stats
+            yield ev
+        if self.stats is None:
+            self._stop_worker()
+
+    def generate(self, request: GenerationRequest) -> Iterator[RuntimeEvent]:
+        if not self.loaded:
+            for ev in self.load():
+                yield ev
+                if isinstance(ev, Error):
+                    return
+        if request.sampling is None and self.entry is not None:
+            request = replace(request, sampling=self.entry.sampling)
+        self._cancel.clear()
+        finished = False
+        try:
+            self._conn.send(GenerateCmd(request))
+            for ev in self._relay():
+                yield ev
+            finished = True
+        finally:
+            if not finished and self._proc is not None:  # the caller stopped early: cancel and drain
+                self.cancel()
+                for _ in self._relay():
+                    pass
+
+    def _relay(self) -> Iterator[RuntimeEvent]:
+        """Yield events until EndOfStream; a dead worker becomes an Error event."""
+        try:
+            while True:
+                msg = self._recv()
+                if isinstance(msg, EndOfStream):
+                    return
+                if isinstance(msg, Batch):
+                    yield from msg.events
+        except WorkerDied as exc:
+            from rdebug.runtime.worker import log_tail
+
+            tail = log_tail(self.log_path) if self.log_path else ""
+            self._stop_worker()
+            detail = f": {tail}" if tail else ""
+            yield Error(f"model worker died ({exc}){detail}; the next request restarts it", fatal=False)
+
+    def _recv(self, poll_s: float = 0.1) -> Any:
+        while True:
+            try:
+                if self._conn.poll(poll_s):
+                    return self._conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._proc.join(2)
+                raise WorkerDied(describe_exit(self._proc.exitcode)) from None
+            if not self._proc.is_alive():
+                raise WorkerDied(describe_exit(self._proc.exitcode))
+
+    def _request(self, cmd: Any, reply_type: type) -> Any:
+        with self._lock:
+            self._conn.send(cmd)
+            while True:
+                msg = self._recv()
+                if isinstance(msg, reply_type):
+                    return msg
+                if isinstance(msg, Batch):
+                    errors = [e for e in msg.events if isinstance(e, Error)]
+                    if errors:
+                        raise ModelError(errors[0].message)
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def count_tokens(self, text: str) -> int:
+        if not self.loaded:
+            return estimate_tokens(text)
+        try:
+            n = self._request(CountCmd(text), CountReply).n
+        except (WorkerDied, ModelError):
+            self._stop_worker()
+            return estimate_tokens(text)
+        return n if n >= 0 else estimate_tokens(text)
+
+    def render(self, request: GenerationRequest) -> RenderReply:
+        """The exact prompt text and tokens the worker would evaluate (tests, benchmarks)."""
+        if not self.loaded:
+            raise ModelError("model not loaded")
+        return self._request(RenderCmd(request), RenderReply)
+
+    def close(self) -> None:
+        self._stop_worker()
+
+    def _stop_worker(self) -> None:
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        self.stats = None
+        if proc is None:
+            return
+        try:
+            conn.send(ShutdownCmd())
+        except (OSError, BrokenPipeError, EOFError):
+            pass
+        proc.join(3)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(2)
+        conn.close()
+        if proc.exitcode == 0 and self.log_path:  # keep a crashed worker's log for diagnosis
+            Path(self.log_path).unlink(missing_ok=True)

@@ -1,0 +1,78 @@
+"""Typed messages between the engine-side client and the model worker process (pickled over a Pipe).
+
+Runtime events (``rdebug.events``) travel inside ``Batch`` messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdebug.runtime.base import GenerationRequest
+
+
+@dataclass
+class WorkerOptions:
+    """Everything the worker needs to load a model; all decided on the engine side."""
+
+    path: str
+    display: str
+    n_ctx: int
+    threads: int
+    n_gpu_layers: int | None = None  # None: all layers when llama.cpp supports offload, else 0
+    flash_attn: bool | None = None  # None: on with GPU offload
+    kv_bytes_per_token: int = 0  # for the memory check
+    kv_type: str = "f16"  # "f16" or "q8_0"
+    n_batch: int = 512
+    thinking_mode: str = "none"
+
+
+# --- client -> worker -------------------------------------------------------
+@dataclass
+class LoadCmd:
+    options: WorkerOptions
+
+
+@dataclass
+class GenerateCmd:
+    request: GenerationRequest
+    template_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CountCmd:
+    text: str
+
+
+@dataclass
+class RenderCmd:
+    """Render and tokenize a request's prompt without generating (tests, benchmarks)."""
+
+    request: GenerationRequest
+
+
+@dataclass
+class ShutdownCmd:
+    pass
+
+
+# --- worker -> client -------------------------------------------------------
+@dataclass
+class Batch:
+    events: list[Any]  # runtime events, in order
+
+
+@dataclass
+class CountReply:
+    n: int
+
+
+@dataclass
+class RenderReply:
+    prompt: str
+    tokens: list[int]
+
+
+@dataclass
+class EndOfStream:
+    """The current load/generate stream is complete."""

@@ -1,0 +1,261 @@
+"""The model worker process: owns the ``Llama`` and serves load/generate/count commands over a Pipe.
+
+Started with the multiprocessing "spawn" context by ``LlamaBackend``; the model stays loaded across
+turns. Nothing here runs in the engine process except ``start_worker``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from rdebug.events import Error, ModelLoading, ModelReady, ModelStats
+from rdebug.runtime.messages import (
+    Batch,
+    CountCmd,
+    CountReply,
+    EndOfStream,
+    GenerateCmd,
+    LoadCmd,
+    RenderCmd,
+    RenderReply,
+    ShutdownCmd,
+    WorkerOptions,
+)
+
+GGML_TYPES = {"f16": 1, "q8_0": 8}
+_FALLBACK_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@dataclass
+class Loaded:
+    """The worker's model state."""
+
+    llm: Any  # llama_cpp.Llama
+    options: WorkerOptions
+    formatter: Any  # Jinja2ChatFormatter
+    bos_text: str
+    add_bos: bool
+    n_ctx: int
+    abort_cb: Any = None  # keeps the ctypes callback alive
+    null_cb: Any = None
+
+
+def worker_log_path() -> str:
+    """Where the worker's stdout/stderr (llama.cpp logs, crash messages) go: never the user's terminal."""
+    from platformdirs import user_cache_dir
+
+    path = os.path.join(user_cache_dir("rdebug"), f"worker-{os.getpid()}.log")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return path
+
+
+def log_tail(path: str, lines: int = 3) -> str:
+    """The last meaningful lines of a worker log (e.g. a GGML_ASSERT), for a crash message."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.path.getsize(path) - 8192))
+            text = fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    keep = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith(("#", "[", "warning:"))]
+    hits = [ln for ln in keep if "GGML_ASSERT" in ln or "error" in ln.lower() or "Error" in ln]
+    return " | ".join((hits or keep)[-lines:])[:400]
+
+
+def start_worker(log_path: str | None = None) -> tuple[mp.process.BaseProcess, Any, Any]:
+    """Spawn a worker; returns (process, engine end of the pipe, cancel Event)."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=True)
+    cancel = ctx.Event()
+    proc = ctx.Process(
+        target=worker_main, args=(child, cancel, log_path), name="rdebug-model-worker", daemon=True
+    )
+    # spawn re-imports the parent's __main__ from its file; hide a pseudo file (python -, python -c, REPL)
+    main = sys.modules.get("__main__")
+    main_file = getattr(main, "__file__", None)
+    hide = main_file is not None and not os.path.exists(main_file)
+    if hide:
+        del main.__file__
+    try:
+        proc.start()
+    finally:
+        if hide:
+            main.__file__ = main_file
+    child.close()
+    return proc, parent, cancel
+
+
+def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's: it cancels through ``cancel``
+    if log_path:  # llama.cpp writes to fds 1 and 2 directly: keep it off the user's terminal
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    state: Loaded | None = None
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if isinstance(msg, ShutdownCmd):
+                return
+            if isinstance(msg, LoadCmd):
+                state = load_model(msg.options, conn)
+            elif isinstance(msg, GenerateCmd):
+                from rdebug.runtime.generation import run_generation
+
+                if state is None:
+                    raise RuntimeError("no model loaded")
+                run_generation(state, msg, conn, cancel)
+            elif isinstance(msg, CountCmd):
+                n = len(state.llm.tokenize(msg.text.encode("utf-8"), add_bos=False, special=True)) if state else -1
+                conn.send(CountReply(n))
+                continue
+            elif isinstance(msg, RenderCmd):
+                from rdebug.runtime.generation import render_prompt
+
+                prompt, tokens, _ = render_prompt(state, msg.request, {})
+                conn.send(RenderReply(prompt, tokens))
+                continue
+        except (BrokenPipeError, EOFError):
+            return
+        except Exception as exc:  # report, keep serving
+            if isinstance(msg, CountCmd):
+                conn.send(CountReply(-1))
+                continue
+            conn.send(Batch([Error(f"model worker: {type(exc).__name__}: {exc}", fatal=isinstance(msg, LoadCmd))]))
+        conn.send(EndOfStream())
+
+
+def mem_available() -> int | None:
+    """Bytes of memory available (Linux /proc/meminfo), else None."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def fit_context(size: int, kv_per_token: int, n_ctx: int, available: int | None, floor: int = 4096) -> int:
+    """Shrink ``n_ctx`` until weights + KV cache fit in ``available``; 0 when even ``floor`` does not."""
+    if available is None or kv_per_token <= 0:
+        return n_ctx
+    budget = int(available * 0.9) - size - (256 << 20)
+    if budget <= 0:
+        return 0
+    fits = budget // kv_per_token
+    if fits >= n_ctx:
+        return n_ctx
+    return (fits // 256) * 256 if fits >= min(floor, n_ctx) else 0
+
+
+def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
+    t0 = time.perf_counter()
+    conn.send(Batch([ModelLoading(0.02, "starting llama.cpp")]))
+    import llama_cpp
+    from llama_cpp import llama_cpp as C
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    gpu = bool(llama_cpp.llama_supports_gpu_offload())
+    n_gpu = opts.n_gpu_layers if opts.n_gpu_layers is not None else (-1 if gpu else 0)
+    flash = opts.flash_attn if opts.flash_attn is not None else gpu
+    if opts.kv_type == "q8_0":
+        flash = True  # a quantized V cache needs flash attention
+    n_ctx = opts.n_ctx
+    if not (gpu and n_gpu != 0):
+        size = os.path.getsize(opts.path)
+        n_ctx = fit_context(size, opts.kv_bytes_per_token, n_ctx, mem_available())
+        if n_ctx == 0:
+            avail = mem_available() or 0
+            raise MemoryError(
+                f"{opts.display} needs about {size / 2**30:.1f} GiB for weights plus its KV cache, "
+                f"but only {avail / 2**30:.1f} GiB of memory is available; pick a smaller model"
+            )
+    last = [0.0]
+
+    def on_progress(progress: float, _data: Any) -> bool:
+        if progress - last[0] >= 0.05 or progress >= 1.0:
+            last[0] = progress
+            conn.send(Batch([ModelLoading(0.05 + 0.9 * progress, f"loading {opts.display}")]))
+        return True
+
+    progress_cb = C.llama_progress_callback(on_progress)
+    original = C.llama_model_default_params
+
+    def params_with_progress() -> Any:
+        params = original()
+        params.progress_callback = progress_cb
+        return params
+
+    C.llama_model_default_params = params_with_progress
+    try:
+        llm = llama_cpp.Llama(
+            model_path=opts.path,
+            n_gpu_layers=n_gpu,
+            n_ctx=n_ctx,
+            n_batch=opts.n_batch,
+            n_ubatch=opts.n_batch,
+            n_threads=opts.threads,
+            n_threads_batch=opts.threads,
+            flash_attn=flash,
+            type_k=GGML_TYPES[opts.kv_type],
+            type_v=GGML_TYPES[opts.kv_type],
+            logits_all=False,
+            verbose=False,
+        )
+    finally:
+        C.llama_model_default_params = original
+    model = llm._model
+    bos, eos = model.token_bos(), model.token_eos()
+    bos_text = model.token_get_text(bos) if bos != -1 else ""
+    eos_text = model.token_get_text(eos) if eos != -1 else ""
+    template = llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
+    formatter = Jinja2ChatFormatter(template=template, eos_token=eos_text, bos_token=bos_text)
+    state = Loaded(llm, opts, formatter, bos_text, bool(model.add_bos_token()), llm.n_ctx())
+    state.abort_cb = C.ggml_abort_callback(lambda _data: False)
+    state.null_cb = C.ggml_abort_callback()
+    info = C.llama_print_system_info().decode("utf-8", "replace")
+    backend = "cpu"
+    if gpu and n_gpu != 0:
+        backend = next((b.lower() for b in ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL") if b in info), "gpu")
+    n_layers = C.llama_model_n_layer(model.model)
+    offloaded = 0 if backend == "cpu" else (n_layers + 1 if n_gpu < 0 else min(n_gpu, n_layers + 1))
+    stats = ModelStats(
+        model=opts.display,
+        path=opts.path,
+        backend=backend,
+        gpu_layers=offloaded,
+        n_ctx=state.n_ctx,
+        n_ctx_train=model.n_ctx_train(),
+        threads=opts.threads,
+        load_s=time.perf_counter() - t0,
+        thinking_mode=opts.thinking_mode,
+        extra={
+            "flash_attn": flash,
+            "kv_type": opts.kv_type,
+            "n_batch": opts.n_batch,
+            "chat_template": "gguf" if llm.metadata.get("tokenizer.chat_template") else "fallback chatml",
+            "llama_cpp_python": getattr(llama_cpp, "__version__", "?"),
+            "pid": os.getpid(),
+        },
+    )
+    conn.send(Batch([ModelReady(stats)]))
+    return state
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("rdebug.runtime.worker is started by LlamaBackend")

@@ -1,0 +1,95 @@
+import os
+import subprocess
+
+from helpers_patch import CART, FIX_REPLY, git, make_repo, snapshot
+
+from rdebug.patch.compose import build_patch
+from rdebug.patch.diff import make_patch, sha256_text, validate_patch
+from rdebug.patch.edits import parse_edits
+
+
+def test_fix_reply_builds_a_patch_git_apply_accepts(cart_repo):
+    before = snapshot(cart_repo)
+    built = build_patch(cart_repo, parse_edits(FIX_REPLY).edits)
+    assert built.problems == []
+    patch = built.patch
+    assert patch.paths == ["cart.py"]
+    assert "-    return total + total * percent / 100\n+    return total - total * percent / 100\n" in patch.diff
+    assert patch.diff.startswith("diff --git a/cart.py b/cart.py\n--- a/cart.py\n+++ b/cart.py\n@@ ")
+    (cart_repo.parent / "p.diff").write_text(patch.diff)
+    git(cart_repo, "apply", "--check", str(cart_repo.parent / "p.diff"))
+    assert snapshot(cart_repo) == before  # building never writes
+
+
+def test_git_apply_accepts_created_deleted_and_no_final_newline(tmp_path):
+    root = make_repo(tmp_path / "r", {"a.py": "x = 1", "gone.py": "y = 2\n"})
+    files = {"a.py": ("x = 1", "x = 2"), "gone.py": ("y = 2\n", None), "pkg/new.py": (None, "z = 3\n")}
+    patch = make_patch(files)
+    (tmp_path / "p.diff").write_text(patch.diff)
+    git(root, "apply", "--check", str(tmp_path / "p.diff"))
+    git(root, "apply", str(tmp_path / "p.diff"))
+    assert (root / "a.py").read_text() == "x = 2"
+    assert not (root / "gone.py").exists()
+    assert (root / "pkg/new.py").read_text() == "z = 3\n"
+
+
+def test_missing_path_is_inferred_from_candidates(cart_repo):
+    reply = FIX_REPLY.replace("cart.py\n<<<<<<<", "<<<<<<<")
+    built = build_patch(cart_repo, parse_edits(reply).edits, candidates=["test_cart.py", "cart.py"])
+    assert built.patch is not None and built.patch.paths == ["cart.py"]
+
+
+def test_function_code_block(cart_repo):
+    reply = "In cart.py:\n```python\ndef discount(total, percent):\n    return total * (100 - percent) / 100\n```\n"
+    built = build_patch(cart_repo, parse_edits(reply).edits)
+    assert built.problems == []
+    assert "+    return total * (100 - percent) / 100" in built.patch.diff
+
+
+def test_unknown_file_and_unmatched_search_are_problems(cart_repo):
+    reply = ("nope.py\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n"
+             "cart.py\n<<<<<<< SEARCH\nthis line is not there\n=======\ny\n>>>>>>> REPLACE\n")
+    built = build_patch(cart_repo, parse_edits(reply).edits, candidates=["cart.py"])
+    assert built.patch is None
+    assert "nope.py does not exist (files in the context: cart.py)" in built.problems[0]
+    assert "SEARCH block 2 for cart.py does not match" in built.problems[1]
+
+
+def test_syntax_breaking_and_whitespace_only_patches_are_rejected(cart_repo):
+    broken = FIX_REPLY.replace("    return total - total * percent / 100", "    return (total -")
+    assert "no longer parses" in build_patch(cart_repo, parse_edits(broken).edits).problems[0]
+    ws = FIX_REPLY.replace("    return total - total * percent / 100", "    return total + total * percent / 100   ")
+    assert "only change whitespace" in build_patch(cart_repo, parse_edits(ws).edits).problems[0]
+    same = FIX_REPLY.replace("    return total - total * percent / 100", "    return total + total * percent / 100")
+    assert "change nothing" in build_patch(cart_repo, parse_edits(same).edits).problems[0]
+
+
+def test_python_indentation_change_is_not_whitespace_only():
+    old = "def f(xs):\n    for x in xs:\n        if x:\n            return True\n        return False\n"
+    new = "def f(xs):\n    for x in xs:\n        if x:\n            return True\n    return False\n"
+    assert validate_patch(make_patch({"f.py": (old, new)})) == []
+
+
+def test_crlf_file_keeps_crlf(tmp_path):
+    root = make_repo(tmp_path / "r", {})
+    (root / "w.py").write_bytes(CART.replace("\n", "\r\n").encode())
+    built = build_patch(root, parse_edits(FIX_REPLY.replace("cart.py", "w.py")).edits)
+    new = built.patch.files["w.py"][1]
+    assert "return total - total" in new and "\r\n" in new and "\n" not in new.replace("\r\n", "")
+
+
+def test_changed_file_since_context_is_refused(cart_repo):
+    hashes = {"cart.py": sha256_text("something else")}
+    built = build_patch(cart_repo, parse_edits(FIX_REPLY).edits, expected_hashes=hashes)
+    assert "changed since the context was built" in built.problems[0]
+
+
+def test_executable_mode_is_kept_in_diff(tmp_path):
+    root = make_repo(tmp_path / "r", {"run.py": "print(1)\n"})
+    os.chmod(root / "run.py", 0o755)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "mode")
+    reply = "run.py\n<<<<<<< SEARCH\nprint(1)\n=======\nprint(2)\n>>>>>>> REPLACE\n"
+    patch = build_patch(root, parse_edits(reply).edits).patch
+    (tmp_path / "p.diff").write_text(patch.diff)
+    subprocess.run(["git", "apply", "--check", str(tmp_path / "p.diff")], cwd=root, check=True)

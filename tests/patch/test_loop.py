@@ -1,0 +1,116 @@
+import sys
+import threading
+
+from helpers_patch import FIX_REPLY, snapshot
+
+from rdebug.events import (
+    AnswerDelta,
+    AttemptStarted,
+    Done,
+    Error,
+    PatchProposed,
+    PatchRejected,
+    PatchVerified,
+    ThinkingDelta,
+    Usage,
+    VerificationStarted,
+)
+from rdebug.intake.model import Frame, Problem
+from rdebug.patch.loop import RepairLoop
+from rdebug.runtime.fake import ScriptedBackend
+
+CHECK = [sys.executable, "-c", "import cart; assert cart.discount(100, 10) == 90, cart.discount(100, 10)"]
+PROBLEM = Problem("python", "AssertionError", "110.0", [Frame("cart.py", 9, "discount", in_repo=True)])
+NO_EDIT = "<think>hmm</think>The bug is in discount, change the plus to a minus."
+WRONG = FIX_REPLY.replace("total - total", "total * total")
+
+
+def _loop(repo, replies, **kw):
+    backend = ScriptedBackend(replies)
+    return backend, RepairLoop(PROBLEM, "## Problem\n...", backend, repo, CHECK, timeout_s=60, **kw)
+
+
+def test_feedback_until_verified(cart_repo):
+    before = snapshot(cart_repo)
+    backend, loop = _loop(cart_repo, [NO_EDIT, WRONG, FIX_REPLY])
+    events = list(loop.run())
+    kinds = [type(e) for e in events if not isinstance(e, (ThinkingDelta, AnswerDelta, Usage))]
+    assert kinds == [AttemptStarted, PatchRejected,
+                     AttemptStarted, PatchProposed, VerificationStarted, PatchVerified,
+                     AttemptStarted, PatchProposed, VerificationStarted, PatchVerified]
+    assert not any(isinstance(e, Done) for e in events)
+    assert [a.verified for a in loop.attempts] == [False, False, True]
+    assert loop.best is loop.attempts[2]
+    assert loop.attempts[0].rejected_reason.startswith("the reply contains no edits")
+    # same prefix each time (KV cache reuse), feedback appended, earlier thinking dropped
+    first, second, third = (r.messages for r in backend.requests)
+    assert second[: len(first)] == first and third[: len(second)] == second
+    assert "could not be applied" in second[-1].content and "no edits" in second[-1].content
+    assert "It still fails" in third[-1].content and "AssertionError" in third[-1].content
+    assert all("<think>" not in m.content and "hmm" not in m.content for m in third)
+    assert loop.history[-1].role == "assistant"
+    assert snapshot(cart_repo) == before
+
+
+def test_stops_after_attempts_and_ranks_by_failures(cart_repo):
+    _, loop = _loop(cart_repo, [WRONG], attempts=2)
+    list(loop.run())
+    assert len(loop.attempts) == 2 and not any(a.verified for a in loop.attempts)
+    assert loop.best is loop.attempts[0]  # same failures and size: the earliest
+
+
+def test_samples_per_attempt_stop_at_first_verified(cart_repo):
+    backend, loop = _loop(cart_repo, [WRONG, FIX_REPLY, WRONG], attempts=2, samples=3)
+    list(loop.run())
+    assert [(a.index, a.sample) for a in loop.attempts] == [(1, 1), (1, 2)]
+    assert loop.best.sample == 2 and backend.calls == 2
+
+
+def test_no_verification_without_command_or_in_baseline_mode(cart_repo):
+    backend = ScriptedBackend([FIX_REPLY])
+    loop = RepairLoop(PROBLEM, "ctx", backend, cart_repo, None, attempts=3, verify=False)
+    events = list(loop.run())
+    assert not any(isinstance(e, VerificationStarted) for e in events)
+    assert len(loop.attempts) == 1 and loop.best.patch is not None and not loop.best.verified
+
+
+def test_without_command_stops_at_first_patch_but_retries_rejections(cart_repo):
+    backend = ScriptedBackend([NO_EDIT, FIX_REPLY])
+    loop = RepairLoop(PROBLEM, "ctx", backend, cart_repo, None, attempts=3)
+    list(loop.run())
+    assert [a.patch is not None for a in loop.attempts] == [False, True]
+    assert not loop.best.verified
+
+
+def test_cancel_leaves_tree_untouched(cart_repo):
+    before = snapshot(cart_repo)
+    backend = ScriptedBackend([FIX_REPLY], delay_s=0.05, chunk_size=2)
+    loop = RepairLoop(PROBLEM, "ctx", backend, cart_repo, CHECK, attempts=3)
+    seen = []
+    for ev in loop.run():
+        seen.append(ev)
+        if len(seen) == 5:
+            threading.Timer(0.01, loop.cancel).start()
+    assert loop.cancelled and len(loop.attempts) == 1 and loop.best is None
+    assert snapshot(cart_repo) == before
+
+
+class Broken(ScriptedBackend):
+    def generate(self, request):
+        yield Error("model worker died (signal 9)", fatal=True)
+
+
+def test_fatal_backend_error_stops(cart_repo):
+    loop = RepairLoop(PROBLEM, "ctx", Broken(["x"]), cart_repo, CHECK, attempts=3)
+    events = list(loop.run())
+    assert isinstance(events[-1], Error) and events[-1].fatal
+    assert len(loop.attempts) == 1 and loop.best is None
+
+
+def test_edit_to_unknown_file_is_rejected_and_loop_goes_on(cart_repo):
+    unknown = "nowhere.py\n<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE\n"
+    _, loop = _loop(cart_repo, [unknown, FIX_REPLY])
+    events = list(loop.run())
+    rejected = [e for e in events if isinstance(e, PatchRejected)]
+    assert "nowhere.py does not exist" in rejected[0].reason
+    assert loop.best.verified

@@ -1,0 +1,428 @@
+"""RdebugApp: renders a DebugSession's event stream and owns keys and layout (no engine logic)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Callable, Iterator
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Static
+
+from rdebug import events as ev
+from rdebug.errors import ExitCode, RdebugError
+from rdebug_tui.screens import ConfirmScreen, ErrorScreen, HelpScreen
+from rdebug_tui.state import AttemptView, UiState, WorkerDone
+from rdebug_tui.stream import EventBuffer
+from rdebug_tui.styles import CSS
+from rdebug_tui.widgets.answer import AnswerPanel
+from rdebug_tui.widgets.context import ContextPanel
+from rdebug_tui.widgets.patch import PatchPanel
+from rdebug_tui.widgets.problem import ProblemPanel
+from rdebug_tui.widgets.statusbar import StatusBar, status_text
+from rdebug_tui.widgets.thinking import ThinkingPanel
+
+Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
+NARROW = 80
+
+BINDINGS = [
+    Binding("t", "toggle_thinking", "thinking", id="toggle_thinking", tooltip="expand/collapse the thinking"),
+    Binding("a", "apply", "apply", id="apply", tooltip="apply the shown patch (asks when unverified)"),
+    Binding("u", "undo", "undo", id="undo", tooltip="undo the last apply"),
+    Binding("r", "rerun", "re-run", id="rerun", tooltip="re-run the failing command"),
+    Binding("n", "next_attempt", "next", id="next_attempt", tooltip="next attempt"),
+    Binding("p", "prev_attempt", "prev", id="prev_attempt", tooltip="previous attempt"),
+    Binding("d", "toggle_diff", "diff view", id="toggle_diff", tooltip="unified / side-by-side diff"),
+    Binding("f", "focus_followup", "follow-up", id="focus_followup", tooltip="ask a follow-up or give a hint"),
+    # shown in the status bar ("thinking on (m) · budget ∞ (+/-)") to keep the footer on one line
+    Binding("m", "thinking_mode", "think on/off", id="thinking_mode", show=False,
+            tooltip="thinking on/off for the next request"),
+    Binding("plus", "budget(1)", "budget+", key_display="+", id="think_budget_up", show=False,
+            tooltip="raise the thinking budget for the next request"),
+    Binding("minus", "budget(-1)", "budget-", key_display="-", id="think_budget_down", show=False,
+            tooltip="lower the thinking budget for the next request"),
+    Binding("escape", "cancel", "cancel", id="cancel", tooltip="cancel generation / verification"),
+    Binding("question_mark", "help", "help", key_display="?", id="help", tooltip="this help"),
+    Binding("q", "quit", "quit", id="quit", tooltip="quit (cancels generation first)"),
+]
+EXTRA_IDS = {"drop_file"}  # widget bindings that the keymap may also remap
+
+
+def binding_ids() -> set[str]:
+    return {b.id for b in BINDINGS if b.id} | EXTRA_IDS
+
+
+def check_keymap(keymap: dict[str, str]) -> None:
+    unknown = sorted(set(keymap) - binding_ids())
+    if unknown:
+        raise RdebugError(f"keymap: unknown action '{unknown[0]}' (known: {', '.join(sorted(binding_ids()))})")
+
+
+class RdebugApp(App[int]):
+    TITLE = "rdebug"
+    CSS = CSS
+    BINDINGS = BINDINGS
+    ENABLE_COMMAND_PALETTE = False
+    AUTO_FOCUS = "#frames"  # never an input: the single-key bindings work from the start
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        config_keymap: dict[str, str] = {},  # noqa: B006 - read only
+        *,
+        thinking: bool = True,
+        think_budget: int | None = None,
+        model_label: str = "",
+        clock: Callable[[], float] = time.monotonic,
+        flush_hz: float = 15.0,
+    ) -> None:
+        super().__init__()
+        check_keymap(config_keymap)
+        self.set_keymap(dict(config_keymap))
+        self._factory = session_factory
+        self.session: Session | None = None
+        self.clock = clock
+        self.flush_hz = flush_hz
+        self.model_label = model_label
+        self.buffer = EventBuffer(clock)
+        self.state = UiState(thinking_on=thinking, think_budget=think_budget)
+        self.busy: str | None = None  # label of the engine call in flight
+        self.side_by_side = False
+        self.exit_code = ExitCode.OK
+        self.flushes = 0
+        self._shown_view: AttemptView | None = None
+        self._shown_counts = (0, 0)
+        self._shown_problems: tuple = ()
+        self._shown_context: object = None
+        self._patch_sig: tuple = ()
+        self._status_sig = ""
+        self._user_toggled: AttemptView | None = None  # the view whose thinking the user folded
+        self._fatal_shown = False
+        self._flush_lock = asyncio.Lock()
+        # kept as attributes: the app's query_one searches the active screen, which may be a dialog
+        self.problem_panel = ProblemPanel(id="problem")
+        self.context_panel = ContextPanel(id="context")
+        self.thinking_panel = ThinkingPanel(id="thinking")
+        self.answer_panel = AnswerPanel(id="answer")
+        self.patch_panel = PatchPanel(id="patch")
+        self.followup = Input(placeholder="f: ask a follow-up or give a hint, enter sends", id="followup")
+        self.status_bar = StatusBar(id="status")
+
+    # --- layout ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("Terminal narrower than 80 columns: compact layout (problem and context hidden; "
+                     "widen the terminal to see them).", id="narrow-notice")
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield self.problem_panel
+                yield self.context_panel
+            with Vertical(id="work"):
+                yield self.thinking_panel
+                yield self.answer_panel
+                yield self.patch_panel
+        yield self.followup
+        yield self.status_bar
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._update_narrow(self.size.width)
+        self.patch_panel.show(None, 0, 0, False)
+        self._refresh_thinking_title(self.clock())
+        self._refresh_status(self.clock())
+        self.set_interval(1 / self.flush_hz, self.flush)
+        self._call("start", lambda s: s.start())
+
+    def on_resize(self, event) -> None:
+        self._update_narrow(event.size.width)
+
+    def _update_narrow(self, width: int) -> None:
+        self.screen.set_class(0 < width < NARROW, "-narrow")
+
+    # --- the engine, off the UI thread ----------------------------------------
+    def _call(self, label: str, call: Callable[[Session], Iterator[object]]) -> bool:
+        if self.busy:
+            self.notify(f"busy ({self.busy}); press escape to cancel it first", severity="warning")
+            return False
+        self.busy = label
+        self._run_engine(label, call)
+        return True
+
+    @work(thread=True, group="engine", exit_on_error=False)
+    def _run_engine(self, label: str, call: Callable[[Session], Iterator[object]]) -> None:
+        put = self.buffer.put
+        try:
+            if self.session is None:
+                self.session = self._factory()
+                if hasattr(self.session, "root"):
+                    self.call_from_thread(self._set_root, self.session.root)
+            self.session.thinking = self.state.thinking_on
+            self.session.think_budget = self.state.think_budget
+            for event in call(self.session):
+                put(event)
+            put(WorkerDone(label))
+        except RdebugError as exc:
+            put(WorkerDone(label, error=exc.message, exit_code=exc.exit_code))
+        except Exception as exc:  # noqa: BLE001 - shown in the UI, never as a traceback
+            put(WorkerDone(label, error=f"{type(exc).__name__}: {exc}", crashed=True))
+
+    def _set_root(self, root) -> None:
+        self.problem_panel.root = root
+
+    # --- flushing events into widgets -----------------------------------------
+    async def flush(self) -> None:
+        """Fold buffered events into the state and update what changed (runs 10-20 times a second)."""
+        async with self._flush_lock:  # one at a time: widget updates await
+            self.flushes += 1
+            for at, event in self.buffer.drain():
+                if isinstance(event, WorkerDone):
+                    self._worker_done(event)
+                    continue
+                self.state.apply(event, at)
+                self._announce(event)
+            await self._sync(self.clock())
+
+    def _announce(self, event: object) -> None:
+        if isinstance(event, ev.Error):
+            if event.fatal:
+                self._show_fatal(event.message, ExitCode.MODEL)
+            else:
+                self.notify(event.message, title="error", severity="error", timeout=8)
+        elif isinstance(event, ev.Done) and event.reason == "cancelled":
+            self.notify("cancelled", timeout=3)
+        elif isinstance(event, ev.Done) and event.reason == "length":
+            self.notify("the reply hit the token limit (raise max_tokens or lower the thinking budget)",
+                        severity="warning")
+        elif isinstance(event, (ev.PatchApplied, ev.PatchUndone)):
+            self.notify(self.state.status, timeout=6)
+
+    def _worker_done(self, done: WorkerDone) -> None:
+        self.busy = None
+        if done.error is None:
+            return
+        if done.crashed:
+            self.state.error = done.error
+            message = (f"rdebug hit an internal error: {done.error}. Press r to re-run, "
+                       "or q to quit (your files are untouched).")
+            if done.label == "start":
+                self._show_fatal(message, ExitCode.FAILED)
+            else:
+                self.notify(message, title="internal error", severity="error", timeout=12)
+        elif done.label == "start":
+            self._show_fatal(done.error, done.exit_code)
+        else:
+            self.notify(done.error, title=done.label, severity="error", timeout=8)
+
+    def _show_fatal(self, message: str, code: int) -> None:
+        self.exit_code = code
+        if not self._fatal_shown:
+            self._fatal_shown = True
+            self.state.fatal = message
+            self.push_screen(ErrorScreen(message))
+
+    async def _sync(self, now: float) -> None:
+        state = self.state
+        if (id(state.problems), state.problem_index, state.no_problem) != self._shown_problems:
+            self._shown_problems = (id(state.problems), state.problem_index, state.no_problem)
+            panel = self.problem_panel
+            if state.problems:
+                panel.show_problems(state.problems, state.problem_index)
+            elif state.no_problem is not None:
+                panel.show_no_problem(state.no_problem)
+        if state.context is not self._shown_context and state.context is not None:
+            self._shown_context = state.context
+            self.context_panel.show(state.context)
+        await self._sync_stream()
+        self._refresh_thinking_title(now)
+        self._refresh_patch()
+        self._refresh_status(now)
+
+    async def _sync_stream(self) -> None:
+        view = self.state.current
+        thinking = self.thinking_panel
+        answer = self.answer_panel
+        if view is not self._shown_view:
+            self._shown_view = view
+            self._shown_counts = (len(view.thinking), len(view.answer)) if view else (0, 0)
+            thinking.log_widget.clear()
+            thinking.log_widget.append("".join(view.thinking) if view else "")
+            await answer.reset("".join(view.answer) if view else "")
+            answer.set_head(f"You asked: {view.question}" if view and view.question else "")
+            # open while the model thinks; folded once the answer starts or when there is nothing
+            thinking.collapsed = view is None or not view.thinking or view.answer_started
+            return
+        if view is None:
+            return
+        n_think, n_answer = self._shown_counts
+        self._shown_counts = (len(view.thinking), len(view.answer))
+        if len(view.thinking) > n_think:
+            if n_think == 0 and not view.answer_started and self._user_toggled is not view:
+                thinking.collapsed = False
+            thinking.log_widget.append("".join(view.thinking[n_think:]))
+        if len(view.answer) > n_answer:
+            if n_answer == 0 and self._user_toggled is not view:
+                thinking.collapsed = True  # the answer started: fold the thought away
+            await answer.append("".join(view.answer[n_answer:len(view.answer)]))
+
+    def _refresh_thinking_title(self, now: float) -> None:
+        view = self.state.current
+        panel = self.thinking_panel
+        if view is None or not view.thinking:
+            title = "Thinking" if self.state.thinking_on else "Thinking off (m turns it on)"
+        elif view.answer_started or view.finished:
+            title = f"Thought for {view.thought_seconds(now):.1f} s · {view.thinking_tokens} tokens"
+        else:
+            tps = view.tokens_per_s(now)
+            speed = f" · {tps:.1f} tok/s" if tps is not None else ""
+            title = f"Thinking… {view.thinking_tokens} tokens{speed} · {view.thought_seconds(now):.1f} s"
+        if panel.title != title:
+            panel.title = title
+
+    def _refresh_patch(self) -> None:
+        view = self.state.current
+        sig = (id(view), len(self.state.attempts), self.side_by_side) + (
+            (view.diff is not None, view.verify, view.rejected, view.finished) if view else ()
+        )
+        if sig != self._patch_sig:
+            self._patch_sig = sig
+            self.patch_panel.show(view, self.state.selected, len(self.state.attempts), self.side_by_side)
+
+    def _live_tps(self, now: float) -> float | None:
+        live = self.state.live
+        if live is not None and live.think_start is not None and live.usage is None:
+            secs = now - live.think_start
+            return (len(live.thinking) + len(live.answer)) / secs if secs > 0 else None
+        return self.state.last_usage.tokens_per_s if self.state.last_usage else None
+
+    def _refresh_status(self, now: float) -> None:
+        text = status_text(self.state, self.model_label, self._live_tps(now))
+        if text.plain != self._status_sig:
+            self._status_sig = text.plain
+            self.status_bar.update(text)
+
+    def flush_now(self) -> Any:
+        """Fold pending events in immediately (tests)."""
+        return self.flush()
+
+    # --- messages from panels --------------------------------------------------
+    def on_problem_panel_failure_selected(self, message: ProblemPanel.FailureSelected) -> None:
+        index = message.index
+        if self._call("select", lambda s: s.select_problem(index)):
+            self.state.problem_index = index
+
+    def on_context_panel_files_changed(self, message: ContextPanel.FilesChanged) -> None:
+        include, exclude = message.include, message.exclude
+        self._call("context", lambda s: s.set_context_files(include, exclude))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "followup":
+            return
+        text = event.value.strip()
+        if not text:
+            return
+        if self._call("ask", lambda s: s.ask(text)):
+            event.input.value = ""
+            self.state.begin_followup(text)
+            self.set_focus(None)  # the keys work again; f returns to the input
+
+    # --- actions ---------------------------------------------------------------
+    def action_toggle_thinking(self) -> None:
+        panel = self.thinking_panel
+        panel.collapsed = not panel.collapsed
+        self._user_toggled = self.state.current
+
+    def on_collapsible_toggled(self, event) -> None:
+        self._user_toggled = self.state.current
+
+    def action_thinking_mode(self) -> None:
+        self.state.thinking_on = not self.state.thinking_on
+        self.notify(f"thinking {'on' if self.state.thinking_on else 'off'} for the next request", timeout=3)
+        self._refresh_status(self.clock())
+
+    def action_budget(self, step: int) -> None:
+        self.state.bump_budget(step)
+        budget = self.state.think_budget
+        self.notify(f"thinking budget: {'unlimited' if budget is None else budget} tokens", timeout=3)
+        self._refresh_status(self.clock())
+
+    def _select(self, step: int) -> None:
+        if not self.state.select(step):
+            self.notify("no more attempts" if self.state.attempts else "no attempt yet", timeout=2)
+
+    def action_next_attempt(self) -> None:
+        self._select(1)
+
+    def action_prev_attempt(self) -> None:
+        self._select(-1)
+
+    def action_toggle_diff(self) -> None:
+        self.side_by_side = not self.side_by_side
+        self._refresh_patch()
+
+    def action_focus_followup(self) -> None:
+        self.followup.focus()
+
+    def action_rerun(self) -> None:
+        self._call("rerun", lambda s: s.rerun())
+
+    def action_apply(self) -> None:
+        view = self.state.current
+        if view is None or not view.diff or view.attempt is None:
+            self.notify("no patch to apply in this attempt", severity="warning")
+            return
+        if self.busy:
+            self.notify(f"busy ({self.busy}); wait or press escape first", severity="warning")
+            return
+        index = self.state.apply_index(view)
+        if view.verify == "verified":
+            self._call("apply", lambda s: iter([s.apply(index)]))
+            return
+        state = "failed verification" if view.verify == "failed" else "is not verified"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._call("apply", lambda s: iter([s.apply(index)]))
+
+        self.push_screen(ConfirmScreen(f"{view.label}'s patch {state}. Apply it to your files anyway?\n"
+                                       "(u undoes an apply)"), confirmed)
+
+    def action_undo(self) -> None:
+        self._call("undo", lambda s: iter([s.undo()]))
+
+    def action_cancel(self) -> None:
+        if self.busy and self.session is not None:
+            self.session.cancel()
+            self.notify("cancelling…", timeout=2)
+        elif isinstance(self.focused, Input):
+            self.set_focus(None)
+
+    def action_help(self) -> None:
+        keymap = self._keymap
+        rows = [(keymap.get(b.id, b.key_display or b.key), b.tooltip or b.description) for b in BINDINGS]
+        rows.append((keymap.get("drop_file", "x"), "drop/keep the highlighted context file"))
+        rows.append(("enter", "in the failures list: debug that failure instead"))
+        self.push_screen(HelpScreen(rows))
+
+    def on_unmount(self) -> None:
+        """However the app ends, stop what runs in the engine (q also waits and closes)."""
+        if self.busy and self.session is not None:
+            self.session.cancel()
+
+    async def action_quit(self) -> None:
+        """Cancel what runs, wait briefly for it to stop, close the session, exit."""
+        if self.session is not None:
+            if self.busy:
+                self.session.cancel()
+            workers = [w for w in self.workers if w.group == "engine" and not w.is_finished]
+            if workers:
+                try:
+                    await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), timeout=10)
+                except Exception:  # noqa: BLE001 - quitting anyway
+                    pass
+            try:
+                self.session.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self.exit(self.exit_code, return_code=self.exit_code)

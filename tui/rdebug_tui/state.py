@@ -1,0 +1,216 @@
+"""What the TUI shows, folded from the engine's events (no Textual here: unit-testable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdebug.context.model import PackedContext
+from rdebug import events as ev
+from rdebug.intake.model import Problem
+
+BUDGET_STEPS: list[int | None] = [None, 256, 512, 1024, 2048, 4096, 8192]
+
+
+@dataclass
+class WorkerDone:
+    """Pushed by the TUI's worker after an engine call ends (``error`` set when it raised)."""
+
+    label: str
+    error: str | None = None
+    crashed: bool = False  # an unexpected exception, not an RdebugError
+    exit_code: int = 1
+
+
+@dataclass
+class AttemptView:
+    attempt: int | None  # None: a follow-up reply not (yet) tied to an attempt
+    sample: int = 1
+    question: str | None = None  # the follow-up that produced it
+    thinking: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    think_start: float | None = None
+    think_end: float | None = None
+    usage: ev.Usage | None = None
+    diff: str | None = None
+    files: list[str] = field(default_factory=list)
+    rejected: str | None = None
+    verify: str = "none"  # "none", "verifying", "verified", "failed"
+    verify_command: list[str] = field(default_factory=list)
+    output_tail: str = ""
+    regressions: list[str] = field(default_factory=list)
+    finished: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.attempt is None:
+            return "Follow-up"
+        return f"Attempt {self.attempt}" + (f" · sample {self.sample}" if self.sample > 1 else "")
+
+    @property
+    def thinking_tokens(self) -> int:
+        return self.usage.thinking_tokens if self.usage else len(self.thinking)
+
+    @property
+    def answer_started(self) -> bool:
+        return self.think_end is not None
+
+    def thought_seconds(self, now: float) -> float:
+        if self.think_start is None:
+            return 0.0
+        end = self.think_end if self.think_end is not None else now
+        return max(0.0, end - self.think_start)
+
+    def tokens_per_s(self, now: float) -> float | None:
+        if self.usage:
+            return self.usage.tokens_per_s
+        secs = self.thought_seconds(now)
+        return len(self.thinking) / secs if secs > 0 else None
+
+
+@dataclass
+class UiState:
+    """Everything the panels render; ``apply`` folds one event in (``at``: when it arrived)."""
+
+    thinking_on: bool = True
+    think_budget: int | None = None
+    status: str = ""
+    problems: list[Problem] = field(default_factory=list)  # the main failure first, then the others
+    problem_index: int = 0
+    no_problem: str | None = None
+    context: PackedContext | None = None
+    loading: float | None = None  # model load progress while loading
+    loading_message: str = ""
+    stats: ev.ModelStats | None = None
+    last_usage: ev.Usage | None = None
+    attempts: list[AttemptView] = field(default_factory=list)
+    selected: int = -1
+    live: AttemptView | None = None  # the attempt receiving deltas
+    fatal: str | None = None
+    error: str | None = None
+    done_reason: str | None = None
+
+    @property
+    def problem(self) -> Problem | None:
+        return self.problems[self.problem_index] if 0 <= self.problem_index < len(self.problems) else None
+
+    @property
+    def current(self) -> AttemptView | None:
+        return self.attempts[self.selected] if 0 <= self.selected < len(self.attempts) else None
+
+    def select(self, step: int) -> bool:
+        """Move the selection by ``step``; False when it would leave the list."""
+        target = self.selected + step
+        if not 0 <= target < len(self.attempts):
+            return False
+        self.selected = target
+        return True
+
+    def apply_index(self, view: AttemptView) -> int:
+        """``view``'s position among the engine's attempts (views tied to an attempt number)."""
+        return [v for v in self.attempts if v.attempt is not None].index(view)
+
+    def bump_budget(self, step: int) -> None:
+        i = BUDGET_STEPS.index(self.think_budget) if self.think_budget in BUDGET_STEPS else 0
+        self.think_budget = BUDGET_STEPS[max(0, min(len(BUDGET_STEPS) - 1, i + step))]
+
+    def begin_followup(self, question: str) -> None:
+        self._new_view(AttemptView(None, question=question))
+
+    def _new_view(self, view: AttemptView) -> AttemptView:
+        self.attempts.append(view)
+        self.selected = len(self.attempts) - 1
+        self.live = view
+        return view
+
+    def _view_for(self, attempt: int, sample: int) -> AttemptView:
+        for view in reversed(self.attempts):
+            if view.attempt == attempt and view.sample == sample:
+                return view
+        return self._live()
+
+    def _live(self) -> AttemptView:
+        return self.live if self.live is not None else self._new_view(AttemptView(None))
+
+    def apply(self, event: object, at: float) -> None:  # noqa: C901 - one branch per event type
+        if isinstance(event, ev.ThinkingDelta):
+            view = self._live()
+            if view.think_start is None:
+                view.think_start = at
+            view.thinking.append(event.text)
+        elif isinstance(event, ev.AnswerDelta):
+            view = self._live()
+            if view.think_end is None:
+                view.think_end = at
+                if view.think_start is None:
+                    view.think_start = at
+            view.answer.append(event.text)
+        elif isinstance(event, ev.Status):
+            self.status = event.message
+        elif isinstance(event, (ev.ProblemFound, ev.NoProblem, ev.ModelReady, ev.AttemptStarted)):
+            self.status = ""
+            self._apply_session(event, at)
+        else:
+            self._apply_session(event, at)
+
+    def _apply_session(self, event: object, at: float) -> None:  # noqa: C901
+        if isinstance(event, ev.ProblemFound):
+            self.problems, self.problem_index = [event.problem, *event.others], 0
+            self.no_problem = None
+        elif isinstance(event, ev.NoProblem):
+            self.no_problem, self.problems, self.problem_index = event.message, [], 0
+        elif isinstance(event, ev.ContextBuilt):
+            self.context = event.context
+        elif isinstance(event, ev.ModelLoading):
+            self.loading, self.loading_message = event.progress, event.message
+        elif isinstance(event, ev.ModelReady):
+            self.loading, self.stats = None, event.stats
+        elif isinstance(event, ev.AttemptStarted):
+            self._start_attempt(event, at)
+        elif isinstance(event, ev.Usage):
+            view = self._live()
+            view.usage = self.last_usage = event
+            if view.think_end is None:
+                view.think_end = at
+        elif isinstance(event, ev.PatchProposed):
+            view = self._view_for(event.attempt, event.sample)
+            view.diff, view.files = event.diff, list(event.files)
+            if view.think_end is None:
+                view.think_end = at
+        elif isinstance(event, ev.PatchRejected):
+            self._view_for(event.attempt, event.sample).rejected = event.reason
+        elif isinstance(event, ev.VerificationStarted):
+            view = self._view_for(event.attempt, event.sample)
+            view.verify, view.verify_command = "verifying", list(event.command)
+        elif isinstance(event, ev.PatchVerified):
+            view = self._view_for(event.attempt, event.sample)
+            view.verify = "verified" if event.verified else "failed"
+            view.output_tail, view.regressions = event.output_tail, list(event.regressions)
+        elif isinstance(event, ev.Done):
+            self._finish_live(at)
+            self.done_reason = event.reason
+        elif isinstance(event, ev.Error):
+            self.loading = None
+            if event.fatal:
+                self.fatal = event.message
+            else:
+                self.error = event.message
+        elif isinstance(event, ev.PatchApplied):
+            self.status = f"applied to {', '.join(event.files)} (backup {event.backup_id}; u undoes)"
+        elif isinstance(event, ev.PatchUndone):
+            self.status = f"undone: {', '.join(event.files)} restored"
+
+    def _start_attempt(self, event: ev.AttemptStarted, at: float) -> None:
+        live = self.live
+        if live is not None and live.attempt is None and not live.thinking and not live.answer:
+            live.attempt, live.sample = event.attempt, event.sample  # a follow-up became an attempt
+            self.selected = self.attempts.index(live)
+            return
+        self._finish_live(at)
+        self._new_view(AttemptView(event.attempt, event.sample))
+
+    def _finish_live(self, at: float) -> None:
+        if self.live is not None:
+            if self.live.think_start is not None and self.live.think_end is None:
+                self.live.think_end = at
+            self.live.finished = True
+            self.live = None

@@ -1,0 +1,46 @@
+"""The app's stylesheet (kept in Python so it ships with the package)."""
+
+CSS = """
+#main { height: 1fr; }
+#sidebar { width: 42%; min-width: 34; }
+#work { width: 1fr; }
+ProblemPanel, ContextPanel, AnswerPanel, PatchPanel {
+    border: round $primary-darken-1;
+    border-title-color: $text-accent;
+    border-title-style: bold;
+}
+ProblemPanel { height: 3fr; }
+ContextPanel { height: 2fr; }
+#problem-title { padding: 0 1; }
+#frames { height: auto; max-height: 7; border: none; }
+#source-scroll { height: 1fr; min-height: 4; }
+#source { padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+#failures-label { color: $text-muted; padding: 0 1; }
+#failures { height: auto; max-height: 5; border: none; }
+#context-meter { padding: 0 1; }
+#snippets { height: 1fr; border: none; }
+#context-notes { padding: 0 1; height: auto; }
+#add-file { height: 1; margin: 0 1; }
+ThinkingPanel { height: auto; max-height: 14; border: round $primary-darken-2; padding: 0; }
+ThinkingPanel > Contents { padding: 0 0 0 1; }
+#thinking-log { height: 10; color: $text-muted; text-style: italic; background: $surface; overflow-x: hidden; overflow-y: auto; }
+AnswerPanel { height: 1fr; }
+#answer-head { color: $text-accent; padding: 0 1; }
+#answer-md { padding: 0 1; margin: 0; }
+PatchPanel { height: 1fr; }
+#patch-verify, #patch-diff, #patch-output { padding: 0 1; }
+#followup { height: 3; }
+StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+#narrow-notice { display: none; background: $warning 30%; padding: 0 1; }
+Screen.-narrow #narrow-notice { display: block; }
+Screen.-narrow #sidebar { display: none; }
+HelpScreen, ConfirmScreen, ErrorScreen { align: center middle; }
+#dialog {
+    width: 76; max-width: 95%; height: auto; padding: 1 2;
+    border: thick $primary; background: $surface;
+}
+#dialog.error { border: thick $error; }
+#dialog > Static { margin-bottom: 1; }
+#buttons { height: auto; align-horizontal: right; }
+#buttons Button { margin-left: 2; }
+"""

@@ -1,0 +1,49 @@
+"""The answer panel: the model's reply as Markdown, streamed in buffered fragments."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+
+class AnswerPanel(VerticalScroll):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._stream: MarkdownStream | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="answer-head")
+        yield Markdown("", id="answer-md")
+
+    def on_mount(self) -> None:
+        self.border_title = "Answer"
+        self.query_one("#answer-head").display = False
+
+    @property
+    def markdown(self) -> Markdown:
+        return self.query_one("#answer-md", Markdown)
+
+    def set_head(self, text: str) -> None:
+        head = self.query_one("#answer-head", Static)
+        head.update(text)
+        head.display = bool(text)
+
+    async def reset(self, text: str) -> None:
+        """Replace the document (another attempt selected)."""
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        # a fresh widget: Markdown.update() racing a stream's pending append can duplicate blocks
+        await self.markdown.remove()
+        await self.mount(Markdown(text, id="answer-md"))
+        self.scroll_home(animate=False)
+
+    async def append(self, fragment: str) -> None:
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.markdown)
+        follow = self.is_vertical_scroll_end or self.max_scroll_y == 0
+        await self._stream.write(fragment)
+        if follow:
+            self.scroll_end(animate=False, immediate=False)

@@ -1,0 +1,61 @@
+"""The patch panel: the proposed diff (unified or side by side) and its verification state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from rdebug_tui.diffview import render_side_by_side, render_unified
+from rdebug_tui.state import AttemptView
+
+
+def verify_line(view: AttemptView) -> Text:
+    if view.rejected and not view.diff:
+        return Text(f"✗ no usable patch: {view.rejected}", style="bold yellow")
+    if view.verify == "verifying":
+        return Text(f"⟳ verifying… running {' '.join(view.verify_command)}", style="bold cyan")
+    if view.verify == "verified":
+        return Text("✓ verified: the failing test now passes (a applies it)", style="bold green")
+    if view.verify == "failed":
+        text = Text("✗ failed: the test still fails with this patch", style="bold red")
+        if view.regressions:
+            text.append(f"\n  regressions: {', '.join(view.regressions)}", style="red")
+        return text
+    if view.diff:
+        return Text("proposed, not verified", style="yellow")
+    if view.finished:
+        return Text("no patch in this reply", style="dim")
+    return Text("waiting for the model…", style="dim")
+
+
+class PatchPanel(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static("", id="patch-verify")
+        yield Static("", id="patch-diff")
+        yield Static("", id="patch-output")
+
+    def on_mount(self) -> None:
+        self.border_title = "Patch"
+
+    def show(self, view: AttemptView | None, index: int, total: int, side_by_side: bool) -> None:
+        if view is None:
+            self.border_title = "Patch"
+            self.query_one("#patch-verify", Static).update(Text("no attempt yet", style="dim"))
+            self.query_one("#patch-diff", Static).update("")
+            self.query_one("#patch-output", Static).update("")
+            return
+        mode = "side by side" if side_by_side else "unified"
+        self.border_title = f"Patch · {view.label} ({index + 1}/{total}) · {mode}"
+        self.query_one("#patch-verify", Static).update(verify_line(view))
+        diff = self.query_one("#patch-diff", Static)
+        if view.diff:
+            diff.update(render_side_by_side(view.diff) if side_by_side else render_unified(view.diff))
+        else:
+            diff.update("")
+        output = self.query_one("#patch-output", Static)
+        if view.verify == "failed" and view.output_tail:
+            output.update(Text("test output:\n" + view.output_tail.rstrip(), style="dim"))
+        else:
+            output.update("")

@@ -1,0 +1,49 @@
+"""The status bar: model, backend, context use, speed, thinking settings, model loading progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from rdebug_tui.state import UiState
+
+
+def backend_label(state: UiState) -> str:
+    stats = state.stats
+    if stats is None:
+        return ""
+    if stats.gpu_layers > 0:
+        return f"GPU {stats.backend} · {stats.gpu_layers} layers"
+    if stats.backend in ("cpu", "cuda", "metal", "vulkan"):
+        return "CPU" + (f" · {stats.threads} threads" if stats.threads else "")
+    return stats.backend
+
+
+def status_text(state: UiState, model_label: str, live_tps: float | None) -> Text:
+    text = Text()
+    if state.loading is not None:
+        filled = round(state.loading * 12)
+        text.append(f"loading {model_label} ", style="bold")
+        text.append("█" * filled, style="cyan")
+        text.append("░" * (12 - filled), style="dim")
+        text.append(f" {state.loading:.0%}")
+    elif state.stats is not None:
+        text.append(state.stats.model, style="bold")
+        text.append(f" · {backend_label(state)}")
+    else:
+        text.append(model_label or "model not loaded", style="bold")
+    usage = state.last_usage
+    if state.stats is not None and state.stats.n_ctx:
+        used = usage.prompt_tokens + usage.thinking_tokens + usage.answer_tokens if usage else 0
+        text.append(f" │ ctx {used:,}/{state.stats.n_ctx:,}" if usage else f" │ ctx –/{state.stats.n_ctx:,}")
+    if live_tps is not None:
+        text.append(f" │ {live_tps:.1f} tok/s")
+    budget = "∞" if state.think_budget is None else str(state.think_budget)
+    text.append(f" │ thinking {'on' if state.thinking_on else 'off'} (m) · budget {budget} (+/-)")
+    if state.status:
+        text.append(f" │ {state.status}", style="italic")
+    return text
+
+
+class StatusBar(Static):
+    pass

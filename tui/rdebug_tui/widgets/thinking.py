@@ -1,0 +1,77 @@
+"""The thinking panel: a collapsible, muted log that streams the model's reasoning."""
+
+from __future__ import annotations
+
+from textual.widgets import Collapsible, Log
+
+
+class WrapLog(Log):
+    """A ``Log`` that word-wraps as it appends: each write costs O(chunk), never a re-render."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(auto_scroll=True, **kwargs)
+        self._col = 0
+
+    def _wrap_width(self) -> int:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            width = self.app.size.width * 3 // 5
+        return max(20, width - 1)
+
+    def clear(self) -> "WrapLog":
+        self._col = 0
+        return super().clear()
+
+    def append(self, text: str) -> None:
+        width = self._wrap_width()
+        out: list[str] = []
+        col = self._col
+        for piece in _pieces(text):
+            if piece == "\n":
+                out.append(piece)
+                col = 0
+                continue
+            if col + len(piece.rstrip()) > width and col > 0:
+                out.append("\n")
+                col = 0
+                piece = piece.lstrip(" ")
+            while len(piece) > width:  # a single overlong word
+                out.append(piece[:width] + "\n")
+                piece = piece[width:]
+            out.append(piece)
+            col += len(piece)
+        self._col = col
+        self.write("".join(out))
+
+
+def _pieces(text: str) -> list[str]:
+    """Words with their trailing spaces, and newlines on their own."""
+    out: list[str] = []
+    cur = ""
+    for ch in text:
+        if ch == "\n":
+            if cur:
+                out.append(cur)
+            out.append("\n")
+            cur = ""
+        elif ch == " " and cur and not cur.endswith(" "):
+            cur += ch
+        elif cur.endswith(" ") and ch != " ":
+            out.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+class ThinkingPanel(Collapsible):
+    """Title shows tokens, tok/s and elapsed; ``t`` or a click on the title toggles it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(WrapLog(id="thinking-log"), title="Thinking", collapsed=False, **kwargs)
+
+    @property
+    def log_widget(self) -> WrapLog:
+        return self.query_one("#thinking-log", WrapLog)
