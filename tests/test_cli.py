@@ -10,7 +10,8 @@ from rdebug import __version__
 
 
 def rdebug(*args, cwd=None, input=None, env=None):
-    full_env = {**os.environ, "RDEBUG_CONFIG": os.devnull, "NO_COLOR": "1", **(env or {})}
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    full_env = {**os.environ, "PATH": path, "RDEBUG_CONFIG": os.devnull, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "rdebug", *args],
         cwd=cwd,

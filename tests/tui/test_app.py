@@ -461,3 +461,18 @@ def test_stream_is_flushed_in_batches(repo):
             assert app.flushes < 300  # timer flushes, not one per token
 
     run(go())
+
+
+def test_click_on_thinking_title_toggles_and_sticks(repo):
+    app, session = make_app(repo, hanging_in_thinking())
+
+    async def go():
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app, session)
+            panel = app.query_one(ThinkingPanel)
+            assert not panel.collapsed
+            await pilot.click("CollapsibleTitle")
+            await pilot.pause()
+            assert panel.collapsed and app._user_toggled is app.state.current
+
+    run(go())

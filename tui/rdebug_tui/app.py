@@ -248,7 +248,7 @@ class RdebugApp(App[int]):
             self._shown_counts = (len(view.thinking), len(view.answer)) if view else (0, 0)
             thinking.log_widget.clear()
             thinking.log_widget.append("".join(view.thinking) if view else "")
-            await answer.reset("".join(view.answer) if view else "")
+            await answer.reset("".join(view.answer) if view else "", live=view is not None and not view.finished)
             answer.set_head(f"You asked: {view.question}" if view and view.question else "")
             # open while the model thinks; folded once the answer starts or when there is nothing
             thinking.collapsed = view is None or not view.thinking or view.answer_started
@@ -333,7 +333,7 @@ class RdebugApp(App[int]):
         panel.collapsed = not panel.collapsed
         self._user_toggled = self.state.current
 
-    def on_collapsible_toggled(self, event) -> None:
+    def on_thinking_panel_user_toggled(self, message: ThinkingPanel.UserToggled) -> None:
         self._user_toggled = self.state.current
 
     def action_thinking_mode(self) -> None:

@@ -30,20 +30,19 @@ class AnswerPanel(VerticalScroll):
         head.update(text)
         head.display = bool(text)
 
-    async def reset(self, text: str) -> None:
-        """Replace the document (another attempt selected)."""
+    async def reset(self, text: str, live: bool) -> None:
+        """Replace the document (another attempt selected); a live one stays scrolled to its end."""
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
         # a fresh widget: Markdown.update() racing a stream's pending append can duplicate blocks
         await self.markdown.remove()
         await self.mount(Markdown(text, id="answer-md"))
-        self.scroll_home(animate=False)
+        self.anchor(live)
+        if not live:
+            self.scroll_home(animate=False, immediate=True)
 
     async def append(self, fragment: str) -> None:
         if self._stream is None:
             self._stream = Markdown.get_stream(self.markdown)
-        follow = self.is_vertical_scroll_end or self.max_scroll_y == 0
-        await self._stream.write(fragment)
-        if follow:
-            self.scroll_end(animate=False, immediate=False)
+        await self._stream.write(fragment)  # anchored: follows the end until the user scrolls up

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.widgets import Collapsible, Log
+from textual.widgets._collapsible import CollapsibleTitle
 
 
 class WrapLog(Log):
@@ -69,8 +71,15 @@ def _pieces(text: str) -> list[str]:
 class ThinkingPanel(Collapsible):
     """Title shows tokens, tok/s and elapsed; ``t`` or a click on the title toggles it."""
 
+    class UserToggled(Message):
+        """The user clicked the title (or pressed enter on it): stop folding it automatically."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(WrapLog(id="thinking-log"), title="Thinking", collapsed=False, **kwargs)
+
+    def _on_collapsible_title_toggle(self, event: CollapsibleTitle.Toggle) -> None:
+        # Textual also runs Collapsible's handler, which does the toggling
+        self.post_message(self.UserToggled())
 
     @property
     def log_widget(self) -> WrapLog:
