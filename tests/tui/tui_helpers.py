@@ -1,12 +1,26 @@
-"""Helpers for the TUI tests: a scripted session on a virtual clock, and settling the app."""
+"""Helpers for the TUI tests: a scripted session on a virtual clock, settling the app, reading widgets."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 from pathlib import Path
 
+from rich.console import Console
+from textual.widgets import Static
+
+from rdebug import events as ev
 from rdebug_tui.app import RdebugApp
-from rdebug_tui.scripted import ScriptedSession, VirtualClock
+from rdebug_tui.scripted import (
+    THINKING,
+    Hang,
+    ScriptedSession,
+    VirtualClock,
+    demo_context,
+    demo_problem,
+    demo_stats,
+    words,
+)
 
 SIZE = (120, 40)
 
@@ -35,3 +49,17 @@ async def settle(pilot, app: RdebugApp, session: ScriptedSession, timeout: float
 
 def run(coro) -> object:
     return asyncio.run(coro)
+
+
+def text_of(app: RdebugApp, selector: str) -> str:
+    """The plain text a Static shows (Rich Text or Table), from the main screen."""
+    widget = app.screen_stack[0].query_one(selector, Static)
+    console = Console(width=100, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+def hanging_in_thinking() -> list:
+    problem = demo_problem()
+    return [ev.ProblemFound(problem), ev.ContextBuilt(demo_context(problem)), ev.ModelReady(demo_stats()),
+            ev.AttemptStarted(1), *(ev.ThinkingDelta(w) for w in words(THINKING)[:20]), Hang()]

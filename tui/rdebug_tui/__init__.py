@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from rdebug.config import Config
 from rdebug.errors import ExitCode
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while ``sys.stderr`` is the real one.
+
+    Textual swaps ``sys.stderr`` for an object whose ``fileno()`` is -1 while the app runs; the
+    tracker passes that fd to its child, so a model worker spawned later would fail with
+    "bad value(s) in fds_to_keep". Once running, the tracker is reused.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001 - best effort; the engine reports its own failure
+        pass
 
 
 def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
@@ -16,8 +32,10 @@ def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
     """
     from rdebug_tui.app import RdebugApp
 
+    label = Path(cfg.model).name if cfg.model.endswith(".gguf") else cfg.model
     app = RdebugApp(session_factory, dict(cfg.keymap), thinking=cfg.thinking, think_budget=cfg.think_budget,
-                    model_label=cfg.model)
+                    model_label=label)
+    _start_resource_tracker()
     app.run()
     return app.return_code if app.return_code is not None else ExitCode.INTERRUPTED
 

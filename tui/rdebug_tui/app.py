@@ -8,12 +8,12 @@ from typing import Any, Callable, Iterator
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from rdebug import events as ev
 from rdebug.errors import ExitCode, RdebugError
+from rdebug_tui.keys import BINDINGS, check_keymap, help_rows
 from rdebug_tui.screens import ConfirmScreen, ErrorScreen, HelpScreen
 from rdebug_tui.state import AttemptView, UiState, WorkerDone
 from rdebug_tui.stream import EventBuffer
@@ -26,42 +26,12 @@ from rdebug_tui.widgets.statusbar import StatusBar, status_text
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
-NARROW = 80
-
-BINDINGS = [
-    Binding("t", "toggle_thinking", "thinking", id="toggle_thinking", tooltip="expand/collapse the thinking"),
-    Binding("a", "apply", "apply", id="apply", tooltip="apply the shown patch (asks when unverified)"),
-    Binding("u", "undo", "undo", id="undo", tooltip="undo the last apply"),
-    Binding("r", "rerun", "re-run", id="rerun", tooltip="re-run the failing command"),
-    Binding("n", "next_attempt", "next", id="next_attempt", tooltip="next attempt"),
-    Binding("p", "prev_attempt", "prev", id="prev_attempt", tooltip="previous attempt"),
-    Binding("d", "toggle_diff", "diff view", id="toggle_diff", tooltip="unified / side-by-side diff"),
-    Binding("f", "focus_followup", "follow-up", id="focus_followup", tooltip="ask a follow-up or give a hint"),
-    # shown in the status bar ("thinking on (m) · budget ∞ (+/-)") to keep the footer on one line
-    Binding("m", "thinking_mode", "think on/off", id="thinking_mode", show=False,
-            tooltip="thinking on/off for the next request"),
-    Binding("plus", "budget(1)", "budget+", key_display="+", id="think_budget_up", show=False,
-            tooltip="raise the thinking budget for the next request"),
-    Binding("minus", "budget(-1)", "budget-", key_display="-", id="think_budget_down", show=False,
-            tooltip="lower the thinking budget for the next request"),
-    Binding("escape", "cancel", "cancel", id="cancel", tooltip="cancel generation / verification"),
-    Binding("question_mark", "help", "help", key_display="?", id="help", tooltip="this help"),
-    Binding("q", "quit", "quit", id="quit", tooltip="quit (cancels generation first)"),
-]
-EXTRA_IDS = {"drop_file"}  # widget bindings that the keymap may also remap
-
-
-def binding_ids() -> set[str]:
-    return {b.id for b in BINDINGS if b.id} | EXTRA_IDS
-
-
-def check_keymap(keymap: dict[str, str]) -> None:
-    unknown = sorted(set(keymap) - binding_ids())
-    if unknown:
-        raise RdebugError(f"keymap: unknown action '{unknown[0]}' (known: {', '.join(sorted(binding_ids()))})")
+NARROW = 80  # columns below which the sidebar is hidden
 
 
 class RdebugApp(App[int]):
+    """The interactive view of one debugging session (see ``rdebug_tui.run_tui``)."""
+
     TITLE = "rdebug"
     CSS = CSS
     BINDINGS = BINDINGS
@@ -204,8 +174,7 @@ class RdebugApp(App[int]):
             return
         if done.crashed:
             self.state.error = done.error
-            message = (f"rdebug hit an internal error: {done.error}. Press r to re-run, "
-                       "or q to quit (your files are untouched).")
+            message = f"internal error: {done.error}"
             if done.label == "start":
                 self._show_fatal(message, ExitCode.FAILED)
             else:
@@ -269,8 +238,10 @@ class RdebugApp(App[int]):
     def _refresh_thinking_title(self, now: float) -> None:
         view = self.state.current
         panel = self.thinking_panel
-        if view is None or not view.thinking:
-            title = "Thinking" if self.state.thinking_on else "Thinking off (m turns it on)"
+        if not self.state.thinking_on and (view is None or not view.thinking):
+            title = "Thinking off (m turns it on)"
+        elif view is None or not view.thinking:
+            title = "No thinking in this reply" if view and (view.answer_started or view.finished) else "Thinking"
         elif view.answer_started or view.finished:
             title = f"Thought for {view.thought_seconds(now):.1f} s · {view.thinking_tokens} tokens"
         else:
@@ -399,11 +370,7 @@ class RdebugApp(App[int]):
             self.set_focus(None)
 
     def action_help(self) -> None:
-        keymap = self._keymap
-        rows = [(keymap.get(b.id, b.key_display or b.key), b.tooltip or b.description) for b in BINDINGS]
-        rows.append((keymap.get("drop_file", "x"), "drop/keep the highlighted context file"))
-        rows.append(("enter", "in the failures list: debug that failure instead"))
-        self.push_screen(HelpScreen(rows))
+        self.push_screen(HelpScreen(help_rows(self._keymap)))
 
     def on_unmount(self) -> None:
         """However the app ends, stop what runs in the engine (q also waits and closes)."""

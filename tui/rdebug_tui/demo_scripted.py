@@ -12,8 +12,18 @@ import tempfile
 from pathlib import Path
 
 from rdebug_tui.scripted import (
-    ANSWER, BAD_DIFF, DEMO_DIFF, THINKING, AnswerDelta, Done, ScriptedSession, ThinkingDelta, attempt_events,
-    demo_script, make_demo_repo, words,
+    ANSWER,
+    BAD_DIFF,
+    DEMO_DIFF,
+    THINKING,
+    AnswerDelta,
+    Done,
+    ScriptedSession,
+    ThinkingDelta,
+    attempt_events,
+    demo_script,
+    make_demo_repo,
+    words,
 )
 
 

@@ -61,6 +61,9 @@ class ConfirmScreen(ModalScreen[bool]):
 def error_advice(message: str) -> tuple[str, str]:
     """A title and the next steps for a fatal engine error."""
     lower = message.lower()
+    if "internal error" in lower:
+        return ("rdebug hit an internal error", "Press escape to return to the session and r to re-run, or q "
+                "to quit. Your files are untouched. Please report the message above.")
     if "models pull" in lower or "no model" in lower:
         return ("No model installed", "Download the default model once:\n\n    rdebug models pull\n\n"
                 "or point rdebug at a GGUF file:  rdebug --model path/to/model.gguf\n"

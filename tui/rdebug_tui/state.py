@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdebug.context.model import PackedContext
 from rdebug import events as ev
+from rdebug.context.model import PackedContext
 from rdebug.intake.model import Problem
 
 BUDGET_STEPS: list[int | None] = [None, 256, 512, 1024, 2048, 4096, 8192]

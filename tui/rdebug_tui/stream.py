@@ -13,13 +13,11 @@ class EventBuffer:
         self._clock = clock
         self._lock = threading.Lock()
         self._items: list[tuple[float, object]] = []
-        self.total = 0  # events ever put
 
     def put(self, event: object) -> None:
         stamp = self._clock()
         with self._lock:
             self._items.append((stamp, event))
-            self.total += 1
 
     def drain(self) -> list[tuple[float, object]]:
         with self._lock:

@@ -23,7 +23,10 @@ ContextPanel { height: 2fr; }
 #add-file { height: 1; margin: 0 1; }
 ThinkingPanel { height: auto; max-height: 14; border: round $primary-darken-2; padding: 0; }
 ThinkingPanel > Contents { padding: 0 0 0 1; }
-#thinking-log { height: 10; color: $text-muted; text-style: italic; background: $surface; overflow-x: hidden; overflow-y: auto; }
+#thinking-log {
+    height: 10; color: $text-muted; text-style: italic; background: $surface;
+    overflow-x: hidden; overflow-y: auto;
+}
 AnswerPanel { height: 1fr; }
 #answer-head { color: $text-accent; padding: 0 1; }
 #answer-md { padding: 0 1; margin: 0; }

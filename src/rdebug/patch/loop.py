@@ -74,6 +74,11 @@ def model_stats(backend) -> ModelStats | None:
     return stats if isinstance(stats, ModelStats) else None
 
 
+def _looks_like_test(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return "test" in name.lower() or "/tests/" in f"/{path}" or "/test/" in f"/{path}"
+
+
 class RepairLoop:
     """``run()`` yields events; afterwards ``attempts``, ``best`` and ``history`` (turns after the prefix)."""
 
@@ -132,11 +137,19 @@ class RepairLoop:
         paths = [f.path for f in self.problem.repo_frames] + list(self.problem.seeds) + list(self.expected_hashes)
         return list(dict.fromkeys(p for p in paths if ":" not in p))
 
+    def _example_path(self) -> str:
+        """A real file for the prompt's example: the innermost in-repo frame outside the tests."""
+        paths = self._candidates()
+        code = [p for p in paths if not _looks_like_test(p)]
+        inner = [f.path for f in reversed(self.problem.repo_frames) if f.path in code]
+        return (inner or code or paths or ["path/to/file.py"])[0]
+
     def run(self) -> Iterator[SessionEvent]:
         stats = model_stats(self.backend)
         prefix = fix_messages(
             self.context_text, stats.thinking_mode if stats else "prompted", self.thinking,
             system=stats.extra.get("system_prompt", True) if stats else True,
+            example_path=self._example_path(),
         )
         turns = list(self.history)
         if turns and turns[-1].role == "assistant":

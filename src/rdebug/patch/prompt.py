@@ -14,7 +14,7 @@ test itself is wrong. Keep the code style.
 
 Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks:
 
-path/to/file.py
+{path}
 <<<<<<< SEARCH
 the exact existing lines to change (copied from the file, without the line numbers)
 =======
@@ -33,22 +33,26 @@ NO_THINKING = "Answer directly, without a long preamble."
 ASK = "Fix the failure above. Reply with the root cause and SEARCH/REPLACE blocks."
 
 
-def system_prompt(thinking_mode: str, thinking: bool) -> str:
+def system_prompt(thinking_mode: str, thinking: bool, example_path: str = "path/to/file.py") -> str:
+    """The instructions; ``example_path`` (a real file from the context) keeps small models from
+    copying a placeholder path."""
+    text = SYSTEM.replace("{path}", example_path)
     if thinking_mode == "prompted":
-        return SYSTEM + "\n\n" + (PROMPTED_THINKING if thinking else NO_THINKING)
-    return SYSTEM
+        return text + "\n\n" + (PROMPTED_THINKING if thinking else NO_THINKING)
+    return text
 
 
 def fix_messages(context_text: str, thinking_mode: str, thinking: bool = True,
-                 system: bool = True) -> list[ChatMessage]:
+                 system: bool = True, example_path: str = "path/to/file.py") -> list[ChatMessage]:
     """The conversation prefix shared by every attempt (kept identical so the KV cache is reused).
 
     ``system=False`` (models without a system role) folds the instructions into the user turn.
     """
     user = f"{context_text.strip()}\n\n{ASK}"
+    instructions = system_prompt(thinking_mode, thinking, example_path)
     if not system:
-        return [ChatMessage("user", f"{system_prompt(thinking_mode, thinking)}\n\n{user}")]
-    return [ChatMessage("system", system_prompt(thinking_mode, thinking)), ChatMessage("user", user)]
+        return [ChatMessage("user", f"{instructions}\n\n{user}")]
+    return [ChatMessage("system", instructions), ChatMessage("user", user)]
 
 
 def failed_feedback(command: Sequence[str], output_tail: str, regressions: Sequence[str] = (),
