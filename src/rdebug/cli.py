@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from rdebug import __version__
 from rdebug.errors import ExitCode, RdebugError
@@ -114,11 +114,13 @@ def _cli_overrides(args: argparse.Namespace) -> dict:
     return {k: getattr(args, k, None) for k in CONFIG_FLAGS}
 
 
-def run(argv: Sequence[str]) -> int:
+def run(argv: Sequence[str], front_end: Callable | None = None) -> int:
+    """Parse and dispatch; ``front_end`` is the interactive UI's runner (the engine never imports one)."""
     from rdebug.config import load_config
     from rdebug.repo import find_root
 
     name, args = parse_args(argv)
+    args.front_end = front_end
     args.root = find_root(Path(args.root) if args.root else None)
     cfg = load_config(args.root, _cli_overrides(args))
     if name:
@@ -128,10 +130,10 @@ def run(argv: Sequence[str]) -> int:
     return interactive.run(args, cfg)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, front_end: Callable | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        return run(argv)
+        return run(argv, front_end)
     except RdebugError as exc:
         print(f"rdebug: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -44,8 +44,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         text, _ = read_trace(args)
         if not (text or "").strip():
             raise IntakeError("empty input: no trace on stdin")
-    if not has_terminal() or os.environ.get("RDEBUG_HEADLESS"):
-        print("rdebug: no terminal for the interactive view; showing the session as text", file=sys.stderr)
+    run_front_end = getattr(args, "front_end", None)
+    if run_front_end is None or not has_terminal() or os.environ.get("RDEBUG_HEADLESS"):
+        why = "no interactive front end" if run_front_end is None else "no terminal for the interactive view"
+        print(f"rdebug: {why}; showing the session as text", file=sys.stderr)
         from rdebug.commands import fix
 
         args.yes = False
@@ -55,6 +57,5 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         raise IntakeError("cannot open /dev/tty for keyboard input after reading the pipe")
 
     from rdebug.session import DebugSession
-    from rdebug_tui import run_tui
 
-    return run_tui(lambda: DebugSession(args.root, cfg, request), cfg)
+    return run_front_end(lambda: DebugSession(args.root, cfg, request), cfg)

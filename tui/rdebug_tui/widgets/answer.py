@@ -7,11 +7,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
+from rdebug_tui.answer_text import FenceEditBlocks
+
 
 class AnswerPanel(VerticalScroll):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._stream: MarkdownStream | None = None
+        self._fence = FenceEditBlocks()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="answer-head")
@@ -37,12 +40,17 @@ class AnswerPanel(VerticalScroll):
             self._stream = None
         # a fresh widget: Markdown.update() racing a stream's pending append can duplicate blocks
         await self.markdown.remove()
-        await self.mount(Markdown(text, id="answer-md"))
+        self._fence = FenceEditBlocks()
+        shown = self._fence.feed(text) + ("" if live else self._fence.flush())
+        await self.mount(Markdown(shown, id="answer-md"))
         self.anchor(live)
         if not live:
             self.scroll_home(animate=False, immediate=True)
 
     async def append(self, fragment: str) -> None:
+        fragment = self._fence.feed(fragment)
+        if not fragment:
+            return
         if self._stream is None:
             self._stream = Markdown.get_stream(self.markdown)
         await self._stream.write(fragment)  # anchored: follows the end until the user scrolls up

@@ -1,0 +1,129 @@
+"""End to end, as a person would: the real app in tmux, a piped trace, keys, the screen's text."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from rdebug.commands.demo import copy_demo
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+RDEBUG = [sys.executable, "-m", "rdebug_tui"]  # the console script: engine CLI + this front end
+FIX = """<think>The page count uses floor division, so the partial last page is lost.</think>
+The page count drops the partial last page.
+
+paging.py
+<<<<<<< SEARCH
+    pages = len(rows) // size
+=======
+    pages = (len(rows) + size - 1) // size
+>>>>>>> REPLACE
+"""
+
+
+class Tmux:
+    def __init__(self, command: str, cwd: Path, env: dict[str, str]) -> None:
+        self.name = f"rdebug-e2e-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        script = (f"cd {shlex.quote(str(cwd))} && unset COLUMNS LINES && export {exports} && {command}; "
+                  "echo EXIT=$?; sleep 120")
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "130", "-y", "42", script], check=True)
+        subprocess.run(["tmux", "resize-window", "-t", self.name, "-x", "130", "-y", "42"], capture_output=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, *needles: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if any(n in screen for n in needles):
+                return screen
+            time.sleep(0.3)
+        raise AssertionError(f"none of {needles} on screen after {timeout} s:\n{screen}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    repo = copy_demo(tmp_path / "repo")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=repo,
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 1
+    trace = tmp_path / "trace.txt"
+    trace.write_text(out.stdout + out.stderr)
+    return repo, trace
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    return {"PATH": path, "RDEBUG_CONFIG": os.devnull, "XDG_STATE_HOME": str(tmp_path / "state"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"), "TERM": "xterm-256color"}
+
+
+def _cmd(trace: Path, *flags: str) -> str:
+    return f"cat {shlex.quote(str(trace))} | {shlex.join(RDEBUG + list(flags))}"
+
+
+@pytest.mark.model
+def test_real_model_streams_a_piped_trace_and_thinking_folds(demo, tmp_path):
+    repo, trace = demo
+    before = (repo / "paging.py").read_bytes()
+    tmux = Tmux(_cmd(trace, "--model", "smollm2-135m-instruct", "--max-tokens", "48", "--attempts", "1"),
+                repo, _env(tmp_path))
+    try:
+        screen = tmux.wait_for("PageOutOfRange", timeout=60)
+        assert "paging.py" in screen
+        screen = tmux.wait_for("no usable patch", "verified", "failed:", timeout=480)
+        assert "smollm2" in screen  # status bar: the model
+        folded = "▶ Thought" in screen
+        tmux.keys("t")
+        toggled = tmux.wait_for("▼ Thought" if folded else "▶ Thought", timeout=10)
+        assert toggled
+        tmux.keys("q")
+        assert "EXIT=0" in tmux.wait_for("EXIT=", timeout=30)
+    finally:
+        tmux.close()
+    assert (repo / "paging.py").read_bytes() == before
+
+
+def test_apply_from_the_app_then_undo_from_the_shell(demo, tmp_path):
+    repo, trace = demo
+    before = (repo / "paging.py").read_bytes()
+    reply = tmp_path / "reply.txt"
+    reply.write_text(FIX)
+    env = _env(tmp_path)
+    tmux = Tmux(_cmd(trace, "--backend", f"replay:{reply}"), repo, env)
+    try:
+        screen = tmux.wait_for("✓ verified", timeout=120)
+        assert "+    pages = (len(rows) + size - 1) // size" in screen, screen
+        assert "<<<<<<< SEARCH" in screen  # the edit block shows fenced, not as nested quotes
+        tmux.keys("a")
+        tmux.wait_for("applied to paging.py", timeout=30)
+        assert (repo / "paging.py").read_bytes() != before
+        tmux.keys("q")
+        assert "EXIT=0" in tmux.wait_for("EXIT=", timeout=30)
+    finally:
+        tmux.close()
+    undo = subprocess.run(RDEBUG + ["undo"], cwd=repo, capture_output=True, text=True, env={**os.environ, **env})
+    assert undo.returncode == 0, undo.stderr
+    assert (repo / "paging.py").read_bytes() == before

@@ -1,0 +1,3 @@
+from rdebug_tui.entry import main
+
+raise SystemExit(main())
