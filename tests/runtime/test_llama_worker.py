@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -140,3 +142,48 @@ def test_corrupt_and_truncated_gguf(tmp_path, smollm2):
     events = list(LlamaBackend(cut).load())
     assert isinstance(events[-1], Error) and "truncated" in events[-1].message
     assert not any(isinstance(e, ModelLoading) and "worker" in e.message for e in events)
+
+
+ENGINE = """
+import sys
+from rdebug.runtime.base import ChatMessage, GenerationRequest
+from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions
+from rdebug.events import AnswerDelta, ThinkingDelta
+
+if __name__ == "__main__":
+    b = LlamaBackend(sys.argv[1], LlamaOptions(ctx=2048, threads=1))
+    list(b.load())
+    print("WORKER", b.worker_pid, flush=True)
+    req = GenerationRequest([ChatMessage("user", "Count from 1 to 1000.")], max_tokens=1500, thinking=False)
+    for ev in b.generate(req):
+        if isinstance(ev, (AnswerDelta, ThinkingDelta)):
+            print("TOKEN", flush=True)
+"""
+
+
+@pytest.mark.model
+def test_worker_exits_when_the_engine_is_killed_mid_generation(smollm2, tmp_path):
+    script = tmp_path / "engine.py"
+    script.write_text(ENGINE)
+    proc = subprocess.Popen([sys.executable, str(script), str(smollm2)], stdout=subprocess.PIPE, text=True)
+    worker = None
+    for line in proc.stdout:
+        if line.startswith("WORKER"):
+            worker = int(line.split()[1])
+        if line.startswith("TOKEN"):
+            break
+    assert worker
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.1)
+    assert not _alive(worker), "the model worker outlived the engine"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False

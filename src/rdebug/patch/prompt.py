@@ -12,25 +12,30 @@ You get the failing output and the relevant source code (shown with line numbers
 lines). Find the root cause and fix it with the smallest correct change. Do not change tests unless the
 test itself is wrong. Keep the code style.
 
-Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks:
+Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks. The file
+path goes alone on the line before each block; SEARCH holds the current lines copied exactly from the
+file (without line numbers), REPLACE the new lines. For example (the lines are only an illustration):
 
 {path}
 <<<<<<< SEARCH
-the exact existing lines to change (copied from the file, without the line numbers)
+    return total / count
 =======
-the new lines
+    if count == 0:
+        return 0.0
+    return total / count
 >>>>>>> REPLACE
 
-Rules: put the file path on the line before each block; SEARCH must match the file exactly, with enough
-lines to be unique; use several small blocks rather than one huge one; to create a new file leave SEARCH
-empty. Never write "..." to skip code inside a block."""
+Rules: SEARCH must match the file exactly, with enough lines to be unique; use several small blocks
+rather than one huge one; to create a new file leave SEARCH empty. Never write "..." to skip code inside
+a block. If a block is hard to get right, give instead the file path on a line and then the complete
+fixed function in a fenced code block."""
 
 PROMPTED_THINKING = """First think step by step inside <think></think>: read the error, follow the frames
 into the code and check your idea against the code shown. Then close the tag and answer after </think>."""
 
 NO_THINKING = "Answer directly, without a long preamble."
 
-ASK = "Fix the failure above. Reply with the root cause and SEARCH/REPLACE blocks."
+ASK = "Fix the failure above: name the root cause, then give the edits as described."
 
 
 def system_prompt(thinking_mode: str, thinking: bool, example_path: str = "path/to/file.py") -> str:
@@ -76,4 +81,5 @@ def rejected_feedback(problems: Sequence[str]) -> str:
     listed = "\n".join(f"- {p}" for p in problems[:6])
     return (f"Your edits could not be applied:\n{listed}\n"
             "Reply again with corrected SEARCH/REPLACE blocks against the ORIGINAL files; copy the SEARCH "
-            "lines exactly from the code shown (without line numbers).")
+            "lines exactly from the code shown (without line numbers). Or give the file path on a line and "
+            "then the complete fixed function in a fenced code block.")

@@ -10,6 +10,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -94,8 +95,22 @@ def start_worker(log_path: str | None = None) -> tuple[mp.process.BaseProcess, A
     return proc, parent, cancel
 
 
+def _exit_with_parent(interval_s: float = 0.5) -> None:
+    """End this worker when the engine process dies (killed mid-generation, it never says goodbye)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval_s)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="rdebug-parent-watch", daemon=True).start()
+
+
 def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's: it cancels through ``cancel``
+    _exit_with_parent()
     if log_path:  # llama.cpp writes to fds 1 and 2 directly: keep it off the user's terminal
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd, 1)
