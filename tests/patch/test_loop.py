@@ -42,9 +42,11 @@ def test_feedback_until_verified(cart_repo):
     assert [a.verified for a in loop.attempts] == [False, False, True]
     assert loop.best is loop.attempts[2]
     assert loop.attempts[0].rejected_reason.startswith("the reply contains no edits")
-    # same prefix each time (KV cache reuse), feedback appended, earlier thinking dropped
+    # same prefix each time (KV cache reuse); retries summarise the earlier attempt instead of replaying it
     first, second, third = (r.messages for r in backend.requests)
-    assert second[: len(first)] == first and third[: len(second)] == second
+    assert second[: len(first)] == first and third[: len(first)] == first
+    assert len(second) == len(third) == len(first) + 1
+    assert "You proposed this fix" in third[-1].content and "total * total" in third[-1].content
     assert "could not be applied" in second[-1].content and "no edits" in second[-1].content
     assert "It still fails" in third[-1].content and "AssertionError" in third[-1].content
     assert all("<think>" not in m.content and "hmm" not in m.content for m in third if m.role == "assistant")

@@ -154,6 +154,12 @@ class RepairLoop:
         turns = list(self.history)
         if turns and turns[-1].role == "assistant":
             turns.append(ChatMessage("user", "That did not fix it. " + ASK))
+        # Retries do not show the model its own earlier reply (small models copy it verbatim): the
+        # next user turn summarises what was tried and how it failed. The prefix, and so the KV cache,
+        # stays shared.
+        notes: list[str] = []
+        messages = prefix + turns
+        picked: Attempt | None = None
         for number in range(1, self.max_attempts + 1):
             batch: list[Attempt] = []
             for sample in range(1, self.samples + 1):
@@ -164,26 +170,29 @@ class RepairLoop:
                 self.attempts.append(attempt)
                 batch.append(attempt)
                 yield AttemptStarted(number, sample)
-                fatal = yield from self._generate(attempt, prefix + turns)
+                fatal = yield from self._generate(attempt, messages)
                 if fatal or self.cancelled:
                     self.history = turns
                     return
                 yield from self._evaluate(attempt)
                 if attempt.verified:
                     break
-            pick = min(batch, key=rank)
-            turns = turns + [ChatMessage("assistant", pick.answer.strip() or "(no answer)")]
+            picked = min(batch, key=rank)
             if any(a.verified for a in batch) or not self.verify or number == self.max_attempts:
                 break
-            if pick.patch is not None and not self.command:
+            if picked.patch is not None and not self.command:
                 break  # nothing can tell whether it worked: feedback would be guesswork
-            turns.append(ChatMessage("user", self._feedback(pick)))
+            notes.append(self._feedback(picked))
+            messages = prefix + turns + [ChatMessage("user", "\n\n".join(notes[-2:]))]
+        if picked is not None:
+            turns = turns + [ChatMessage("assistant", picked.answer.strip() or "(no answer)")]
         self.history = turns
 
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is None:
             return rejected_feedback([attempt.rejected_reason or "no usable edit"])
-        return failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out)
+        return failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out,
+                               diff=attempt.patch.diff)
 
     def _generate(self, attempt: Attempt, messages: list[ChatMessage]) -> Iterator[SessionEvent]:
         """Stream one reply into ``attempt``; returns True when the backend failed fatally."""

@@ -61,7 +61,7 @@ def fix_messages(context_text: str, thinking_mode: str, thinking: bool = True,
 
 
 def failed_feedback(command: Sequence[str], output_tail: str, regressions: Sequence[str] = (),
-                    timed_out: bool = False) -> str:
+                    timed_out: bool = False, diff: str | None = None) -> str:
     """The next user turn after a patch that did not make the command pass."""
     cmd = shlex.join(command)
     if regressions:
@@ -71,9 +71,10 @@ def failed_feedback(command: Sequence[str], output_tail: str, regressions: Seque
         head = f"With your fix `{cmd}` did not finish in time (an endless loop?). Output:"
     else:
         head = f"I applied your fix to a copy of the repository and ran `{cmd}`. It still fails:"
-    return (f"{head}\n```\n{output_tail.strip()}\n```\n"
-            "Find what is still wrong. Reply with new SEARCH/REPLACE blocks against the ORIGINAL files "
-            "(your previous edits were discarded).")
+    tried = f"You proposed this fix:\n```diff\n{diff.strip()}\n```\n" if diff else ""
+    return (f"{tried}{head}\n```\n{output_tail.strip()}\n```\n"
+            "That fix is wrong or incomplete. Find the real cause and reply with a different fix as new "
+            "SEARCH/REPLACE blocks against the ORIGINAL files (the previous edits were discarded).")
 
 
 def rejected_feedback(problems: Sequence[str]) -> str:
