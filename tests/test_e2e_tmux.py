@@ -80,6 +80,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
             "XDG_CACHE_HOME": str(tmp_path / "cache"), "TERM": "xterm-256color"}
 
 
+def _thinking_folded(screen: str) -> bool:
+    """The thinking panel's header (top right) shows ▶ when folded and ▼ when expanded."""
+    header = screen.splitlines()[1]
+    assert "▶" in header or "▼" in header, screen
+    return "▶" in header
+
+
 def _cmd(trace: Path, *flags: str) -> str:
     return f"cat {shlex.quote(str(trace))} | {shlex.join(RDEBUG + list(flags))}"
 
@@ -95,10 +102,12 @@ def test_real_model_streams_a_piped_trace_and_thinking_folds(demo, tmp_path):
         assert "paging.py" in screen
         screen = tmux.wait_for("no usable patch", "verified", "failed:", timeout=480)
         assert "smollm2" in screen  # status bar: the model
-        folded = "▶ Thought" in screen
+        folded = _thinking_folded(screen)
         tmux.keys("t")
-        toggled = tmux.wait_for("▼ Thought" if folded else "▶ Thought", timeout=10)
-        assert toggled
+        deadline = time.monotonic() + 10
+        while _thinking_folded(tmux.screen()) == folded and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _thinking_folded(tmux.screen()) != folded, tmux.screen()
         tmux.keys("q")
         assert "EXIT=0" in tmux.wait_for("EXIT=", timeout=30)
     finally:
