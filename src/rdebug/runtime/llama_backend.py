@@ -99,6 +99,9 @@ class WorkerDied(Exception):
     pass
 
 
+PROMPTED_THINK_BUDGET = 768  # tokens of prompted thinking before the thought is closed (--think-budget overrides)
+
+
 class LlamaBackend:
     """A GGUF model in a dedicated worker process; see ``rdebug.runtime.worker``."""
 
@@ -184,6 +187,9 @@ class LlamaBackend:
                     return
         if request.sampling is None and self.entry is not None:
             request = replace(request, sampling=self.entry.sampling)
+        if request.think_budget is None and request.thinking and self.stats and self.stats.thinking_mode == "prompted":
+            # models asked to think (not trained to) tend never to close the thought: cap it by default
+            request = replace(request, think_budget=PROMPTED_THINK_BUDGET)
         self._cancel.clear()
         finished = False
         try:
