@@ -12,17 +12,13 @@ You get the failing output and the relevant source code (shown with line numbers
 lines). Find the root cause and fix it with the smallest correct change. Do not change tests unless the
 test itself is wrong. Keep the code style.
 
-Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks. The file
-path goes alone on the line before each block; SEARCH holds the current lines copied exactly from the
-file (without line numbers), REPLACE the new lines. For example (the lines are only an illustration):
+Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks:
 
 {path}
 <<<<<<< SEARCH
-    return total / count
+the exact existing lines to change (copied from the file, without the line numbers)
 =======
-    if count == 0:
-        return 0.0
-    return total / count
+the new lines
 >>>>>>> REPLACE
 
 Rules: SEARCH must match the file exactly, with enough lines to be unique; use several small blocks
