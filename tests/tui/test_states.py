@@ -25,7 +25,7 @@ from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.statusbar import StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
-from tui_helpers import SIZE, hanging_in_thinking, make_app, run, settle, text_of
+from tui_helpers import SIZE, hanging_in_thinking, make_app, run, screen_text, settle, text_of
 
 
 def test_full_session_shows_problem_context_and_verified_patch(repo):
@@ -110,7 +110,7 @@ def test_no_model_installed_shows_what_to_do(repo):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, app, session)
             assert isinstance(app.screen, ErrorScreen)
-            shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+            shown = screen_text(app)
             assert "No model installed" in shown and "rdebug models pull" in shown
             await pilot.press("q")
             await pilot.pause(0.1)
@@ -127,7 +127,7 @@ def test_model_load_failure_screen(repo):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, app, session)
             assert isinstance(app.screen, ErrorScreen)
-            shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+            shown = screen_text(app)
             assert "could not be loaded" in shown and "--gpu-layers 0" in shown
             await pilot.press("escape")  # back to the session view, still usable
             assert not isinstance(app.screen, ErrorScreen)

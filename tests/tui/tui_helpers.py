@@ -59,6 +59,11 @@ def text_of(app: RdebugApp, selector: str) -> str:
     return console.export_text()
 
 
+def screen_text(app: RdebugApp) -> str:
+    """The text of every Static on the active screen (e.g. an error screen)."""
+    return " ".join(str(w.render()) for w in app.screen.query(Static))
+
+
 def hanging_in_thinking() -> list:
     problem = demo_problem()
     return [ev.ProblemFound(problem), ev.ContextBuilt(demo_context(problem)), ev.ModelReady(demo_stats()),
