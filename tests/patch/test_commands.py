@@ -103,3 +103,16 @@ def test_eval_baseline_applies_the_first_reply_unverified(tmp_path, capsys):
     assert main(["eval", str(cases), "--backend", _replay(tmp_path, FIX_REPLY), "--baseline"]) == 0
     out = capsys.readouterr().out
     assert "fixed 1/1" in out and "01-discount" in out
+
+
+def test_eval_counts_the_first_attempt_and_saves_every_attempt(tmp_path, capsys):
+    cases, saved = tmp_path / "cases", tmp_path / "saved"
+    _case(cases, "01-discount", "python -c 'import cart; assert cart.discount(100, 10) == 90'")
+    replies = _replay(tmp_path, WRONG, FIX_REPLY)
+    assert main(["eval", str(cases), "--backend", replies, "--attempts", "2", "--save", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "fixed 1/1" in out and "first attempt alone (one call, no feedback) 0/1" in out
+    doc = json.loads((saved / "01-discount.json").read_text())
+    assert (doc["fixed"], doc["first_attempt"]) == (True, False)
+    assert [a["verified"] for a in doc["attempts_detail"]] == [False, True]
+    assert "discount" in doc["attempts_detail"][1]["answer"] and doc["patch"].startswith("diff --git")

@@ -116,3 +116,18 @@ def test_edit_to_unknown_file_is_rejected_and_loop_goes_on(cart_repo):
     rejected = [e for e in events if isinstance(e, PatchRejected)]
     assert "nowhere.py does not exist" in rejected[0].reason
     assert loop.best.verified
+
+
+def test_function_format_models_are_asked_for_whole_functions(cart_repo):
+    from rdebug.events import ModelStats
+
+    reply = ("The discount is added.\n\ncart.py\n```python\ndef discount(total, percent):\n"
+             "    return total - total * percent / 100\n```\n")
+    backend, loop = _loop(cart_repo, ["no code here", reply])
+    backend.stats = ModelStats("small", thinking_mode="prompted", extra={"edit_format": "function"})
+    list(loop.run())
+    assert [a.verified for a in loop.attempts] == [False, True]
+    system, retry = backend.requests[0].messages[0].content, backend.requests[1].messages[-1].content
+    assert "complete fixed function" in system and "cart.py" in system
+    assert "the exact existing lines to change" not in system  # no template for a small model to copy
+    assert "complete fixed function" in retry and "SEARCH/REPLACE blocks against" not in retry

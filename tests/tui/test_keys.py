@@ -205,3 +205,21 @@ def test_click_on_thinking_title_toggles_and_sticks(repo):
             assert panel.collapsed and app._user_toggled is app.state.current
 
     run(go())
+
+
+def test_thinking_rewraps_when_the_terminal_is_resized(repo):
+    app, session = make_app(repo, hanging_in_thinking())
+
+    async def go():
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app, session)
+            log = app.query_one(ThinkingPanel).log_widget
+            text, before = log.text, max(len(line) for line in log.lines)
+            assert text and before <= log.scrollable_content_region.width
+            await pilot.resize_terminal(200, 40)
+            await pilot.pause(0.3)
+            width = log.scrollable_content_region.width
+            assert before < max(len(line) for line in log.lines) <= width
+            assert " ".join("".join(log.lines).split()) == " ".join(text.split())
+
+    run(go())

@@ -97,3 +97,15 @@ def test_event_buffer_stamps_and_drains_in_order():
     buf.put("a")
     buf.put("b")
     assert len(buf) == 2 and buf.drain() == [(1.0, "a"), (2.0, "b")] and buf.drain() == []
+
+
+def test_status_shows_the_model_default_thinking_budget():
+    from rdebug.events import ModelStats
+    from rdebug_tui.widgets.statusbar import effective_budget
+
+    state = UiState()
+    assert effective_budget(state) == "∞"
+    state.stats = ModelStats("m", extra={"default_think_budget": 768})
+    assert effective_budget(state) == "768"
+    state.think_budget = 256
+    assert effective_budget(state) == "256"

@@ -22,7 +22,7 @@ from rdebug_tui.widgets.answer import AnswerPanel
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
-from rdebug_tui.widgets.statusbar import StatusBar, status_text
+from rdebug_tui.widgets.statusbar import StatusBar, effective_budget, status_text
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
@@ -314,8 +314,8 @@ class RdebugApp(App[int]):
 
     def action_budget(self, step: int) -> None:
         self.state.bump_budget(step)
-        budget = self.state.think_budget
-        self.notify(f"thinking budget: {'unlimited' if budget is None else budget} tokens", timeout=3)
+        budget = effective_budget(self.state)
+        self.notify(f"thinking budget: {'unlimited' if budget == '∞' else budget} tokens", timeout=3)
         self._refresh_status(self.clock())
 
     def _select(self, step: int) -> None:

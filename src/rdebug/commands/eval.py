@@ -19,23 +19,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="one model call per case, no verification, no feedback")
     parser.add_argument("--only", metavar="SUBSTR", action="append", default=[],
                         help="run only cases whose name contains SUBSTR (repeatable)")
+    parser.add_argument("--save", metavar="DIR",
+                        help="write each case's attempts (thinking, answer, patch, output) to DIR/CASE.json")
 
 
 def _table(results, out: TextIO) -> None:
-    rows = [(r.case, "yes" if r.fixed else ("error" if r.error else "no"), str(r.attempts), f"{r.seconds:.1f}",
-             str(r.tokens)) for r in results]
+    rows = [(r.case, "yes" if r.fixed else ("error" if r.error else "no"), "yes" if r.first else "no",
+             str(r.attempts), f"{r.seconds:.1f}", str(r.tokens)) for r in results]
+    head = ("case", "fixed", "first try", "attempts", "seconds", "tokens")
     if out.isatty():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table("case", "fixed", "attempts", "seconds", "tokens")
+        table = Table(*head)
         for row in rows:
             table.add_row(*row, style=None if row[1] == "yes" else "dim")
         Console(file=out).print(table)
         return
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in
-              enumerate(("case", "fixed", "attempts", "seconds", "tokens"))]
-    for row in [("case", "fixed", "attempts", "seconds", "tokens"), *rows]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    for row in [head, *rows]:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
 
 
@@ -49,6 +51,9 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
         cases = [c for c in cases if any(s in c.name for s in args.only)]
         if not cases:
             raise UsageError("--only matched no case")
+    save = Path(args.save).expanduser() if args.save else None
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
     progress = Progress(err, stream=False, quiet=args.json)
     backend, _ready = load_backend(cfg, progress)
     results = []
@@ -61,15 +66,23 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
                 backend.cancel()
                 raise
             results.append(result)
+            if save is not None:
+                (save / f"{case.name}.json").write_text(json.dumps(
+                    {**result.to_json(), "patch": result.patch, "attempts_detail": result.transcript},
+                    indent=2) + "\n", encoding="utf-8")
             verdict = "fixed" if result.fixed else f"not fixed ({result.error})" if result.error else "not fixed"
             progress.line(f"  {verdict} in {result.seconds:.1f} s")
     finally:
         backend.close()
     fixed = sum(r.fixed for r in results)
+    first = sum(r.first for r in results)
     if args.json:
-        out.write(json.dumps({"cases": len(results), "fixed": fixed, "baseline": bool(args.baseline),
+        out.write(json.dumps({"cases": len(results), "fixed": fixed, "first_attempt": first,
+                              "baseline": bool(args.baseline),
                               "results": [r.to_json() for r in results]}, indent=2) + "\n")
     else:
         _table(results, out)
         out.write(f"fixed {fixed}/{len(results)}\n")
+        if not args.baseline:
+            out.write(f"first attempt alone (one call, no feedback) {first}/{len(results)}\n")
     return ExitCode.OK

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -40,11 +40,13 @@ class CaseResult:
     verified: bool = False
     error: str | None = None
     patch: str | None = None
+    first: bool = False  # the first attempt alone made the command pass (what --baseline measures)
+    transcript: list[dict] = field(default_factory=list)  # every attempt: thinking, answer, patch, output
 
     def to_json(self) -> dict:
-        return {"case": self.case, "fixed": self.fixed, "seconds": round(self.seconds, 2),
-                "attempts": self.attempts, "tokens": self.tokens, "verified": self.verified,
-                "error": self.error}
+        return {"case": self.case, "fixed": self.fixed, "first_attempt": self.first,
+                "seconds": round(self.seconds, 2), "attempts": self.attempts, "tokens": self.tokens,
+                "verified": self.verified, "error": self.error}
 
 
 def load_cases(cases_dir: Path) -> list[Case]:
@@ -126,8 +128,18 @@ def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
             write_patch(root, patch)
             fixed = run_command(argv, root, timeout_s=case.timeout).passed
         tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in loop.attempts if a.usage)
+        first = loop.attempts[0] if loop.attempts else None
         return CaseResult(
             case.name, fixed, time.perf_counter() - started,
             attempts=max((a.index for a in loop.attempts), default=0), tokens=tokens,
             verified=bool(best and best.verified), patch=patch.diff if patch else None,
+            first=fixed if baseline else bool(first is not None and first.command_passed),
+            transcript=[_transcript(a) for a in loop.attempts],
         )
+
+
+def _transcript(attempt) -> dict:
+    usage = attempt.usage
+    return {**attempt.to_json(), "thinking": attempt.thinking, "answer": attempt.answer,
+            "tokens": {"prompt": usage.prompt_tokens, "thinking": usage.thinking_tokens,
+                       "answer": usage.answer_tokens} if usage else None}

@@ -45,6 +45,7 @@ class Attempt:
     regressions: list[str] = field(default_factory=list)
     failures: int | None = None  # failing tests after the patch; None when not run
     timed_out: bool = False
+    command_passed: bool = False  # the failing command passed with this patch (regressions aside)
 
     def to_json(self) -> dict:
         return {
@@ -116,6 +117,7 @@ class RepairLoop:
         self.expected_hashes = dict(expected_hashes or {})
         self.verify = verify
         self.attempts: list[Attempt] = []
+        self.edit_format = "search-replace"  # set from the model's stats when the loop runs
         self.history: list[ChatMessage] = list(history)
         self._baseline: set[str] | None = None
         self._cancel = threading.Event()
@@ -146,10 +148,11 @@ class RepairLoop:
 
     def run(self) -> Iterator[SessionEvent]:
         stats = model_stats(self.backend)
+        self.edit_format = stats.extra.get("edit_format", "search-replace") if stats else "search-replace"
         prefix = fix_messages(
             self.context_text, stats.thinking_mode if stats else "prompted", self.thinking,
             system=stats.extra.get("system_prompt", True) if stats else True,
-            example_path=self._example_path(),
+            example_path=self._example_path(), edit_format=self.edit_format,
         )
         turns = list(self.history)
         if turns and turns[-1].role == "assistant":
@@ -190,9 +193,9 @@ class RepairLoop:
 
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is None:
-            return rejected_feedback([attempt.rejected_reason or "no usable edit"])
+            return rejected_feedback([attempt.rejected_reason or "no usable edit"], self.edit_format)
         return failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out,
-                               diff=attempt.patch.diff)
+                               diff=attempt.patch.diff, edit_format=self.edit_format)
 
     def _generate(self, attempt: Attempt, messages: list[ChatMessage]) -> Iterator[SessionEvent]:
         """Stream one reply into ``attempt``; returns True when the backend failed fatally."""
@@ -264,4 +267,5 @@ class RepairLoop:
         attempt.regressions = result.regressions
         attempt.failures = result.failures
         attempt.timed_out = result.timed_out
+        attempt.command_passed = result.exit_code == 0 and not result.timed_out
         yield PatchVerified(n, result.verified, result.output_tail, result.regressions, s)

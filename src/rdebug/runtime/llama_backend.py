@@ -173,7 +173,10 @@ class LlamaBackend:
         for ev in self._relay():
             if isinstance(ev, ModelReady):
                 ev.stats.extra["system_prompt"] = self.entry.system_prompt
+                ev.stats.extra["edit_format"] = self.entry.edit_format
                 ev.stats.extra["source"] = resolved.source
+                if self.entry.thinking == "prompted":
+                    ev.stats.extra["default_think_budget"] = PROMPTED_THINK_BUDGET
                 self.stats = ev.stats
             yield ev
         if self.stats is None:

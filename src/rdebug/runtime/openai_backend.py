@@ -70,7 +70,8 @@ class OpenAIBackend:
             backend="remote",
             load_s=time.perf_counter() - t0,
             thinking_mode=self.thinking_mode,
-            extra={"base_url": self.base_url, "served_model": served, "system_prompt": self.entry.system_prompt},
+            extra={"base_url": self.base_url, "served_model": served, "system_prompt": self.entry.system_prompt,
+                   "edit_format": self.entry.edit_format},
         )
         yield ModelReady(self.stats)
 

@@ -19,6 +19,14 @@ def backend_label(state: UiState) -> str:
     return stats.backend
 
 
+def effective_budget(state: UiState) -> str:
+    """The thinking budget the next request gets: the user's, else the model's default, else none."""
+    if state.think_budget is not None:
+        return str(state.think_budget)
+    default = state.stats.extra.get("default_think_budget") if state.stats is not None else None
+    return str(default) if default else "∞"
+
+
 def status_text(state: UiState, model_label: str, live_tps: float | None) -> Text:
     text = Text()
     if state.loading is not None:
@@ -38,7 +46,7 @@ def status_text(state: UiState, model_label: str, live_tps: float | None) -> Tex
         text.append(f" │ ctx {used:,}/{state.stats.n_ctx:,}" if usage else f" │ ctx –/{state.stats.n_ctx:,}")
     if live_tps is not None:
         text.append(f" │ {live_tps:.1f} tok/s")
-    budget = "∞" if state.think_budget is None else str(state.think_budget)
+    budget = effective_budget(state)
     text.append(f" │ thinking {'on' if state.thinking_on else 'off'} (m) · budget {budget} (+/-)")
     if state.status:
         text.append(f" │ {state.status}", style="italic")

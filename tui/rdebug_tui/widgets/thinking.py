@@ -8,11 +8,17 @@ from textual.widgets._collapsible import CollapsibleTitle
 
 
 class WrapLog(Log):
-    """A ``Log`` that word-wraps as it appends: each write costs O(chunk), never a re-render."""
+    """A ``Log`` that word-wraps as it appends: each write costs O(chunk), never a re-render.
+
+    The raw text is kept, so a resize re-wraps everything once (debounced), not per token.
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(auto_scroll=True, **kwargs)
         self._col = 0
+        self._raw: list[str] = []
+        self._wrapped_at = 0  # the width the current lines were wrapped for
+        self._rewrap_timer = None
 
     def _wrap_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -22,10 +28,32 @@ class WrapLog(Log):
 
     def clear(self) -> "WrapLog":
         self._col = 0
+        self._raw = []
         return super().clear()
 
+    @property
+    def text(self) -> str:
+        """Everything appended since the last clear, unwrapped."""
+        return "".join(self._raw)
+
+    def on_resize(self) -> None:
+        if self._raw and self._wrap_width() != self._wrapped_at:
+            if self._rewrap_timer is not None:
+                self._rewrap_timer.stop()
+            self._rewrap_timer = self.set_timer(0.1, self.rewrap)
+
+    def rewrap(self) -> None:
+        """Wrap the whole text again for the current width."""
+        self._rewrap_timer = None
+        if self._wrap_width() == self._wrapped_at:
+            return
+        raw = self.text
+        self.clear()
+        self.append(raw)
+
     def append(self, text: str) -> None:
-        width = self._wrap_width()
+        self._raw.append(text)
+        width = self._wrapped_at = self._wrap_width()
         out: list[str] = []
         col = self._col
         for piece in _pieces(text):
