@@ -29,7 +29,7 @@ class Config:
     threads: int | None = None
     kv_type: str = "f16"  # "f16" or "q8_0"
     max_tokens: int = 2048
-    thinking: bool = True
+    thinking: bool | None = None  # None: the model's default (the catalog's think_default)
     think_budget: int | None = None
     timeout: float = 300.0  # seconds for a test/user command
     budget: int = 6000  # context tokens

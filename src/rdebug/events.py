@@ -33,6 +33,18 @@ class ModelStats:
     thinking_mode: str = "prompted"  # "think-tags", "harmony", "command-r", "prompted", "none"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def thinks_by_default(self) -> bool:
+        """Whether requests think unless told otherwise (catalog ``think_default``)."""
+        return bool(self.extra.get("think_default", True))
+
+
+def resolve_thinking(flag: bool | None, stats: "ModelStats | None") -> bool:
+    """The user's thinking setting, else the loaded model's default."""
+    if flag is not None:
+        return flag
+    return stats.thinks_by_default if stats is not None else True
+
 
 @dataclass
 class ModelReady:

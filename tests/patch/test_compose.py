@@ -93,3 +93,21 @@ def test_executable_mode_is_kept_in_diff(tmp_path):
     patch = build_patch(root, parse_edits(reply).edits).patch
     (tmp_path / "p.diff").write_text(patch.diff)
     subprocess.run(["git", "apply", "--check", str(tmp_path / "p.diff")], cwd=root, check=True)
+
+
+def test_function_block_path_from_its_first_comment_and_numbered_lines(tmp_path):
+    from helpers_patch import CART, make_repo
+
+    from rdebug.patch.compose import build_patch
+    from rdebug.patch.edits import parse_edits
+
+    root = make_repo(tmp_path / "r", {"cart.py": CART, "tests/test_cart.py": "def test_x():\n    pass\n"})
+    reply = ("Fix:\n- In `tests/test_cart.py`, nothing changes.\n\n```python\n# cart.py (lines 8-9)\n"
+             "def discount(total, percent):\n    return total - total * percent / 100\n```\n")
+    parsed = parse_edits(reply)
+    assert [e.path for e in parsed.edits] == ["cart.py"]
+    numbered = ("tests/test_cart.py\n```python\n   8 | def discount(total, percent):\n"
+                ">> 9 |     return total - total * percent / 100\n```\n")
+    built = build_patch(root, parse_edits(numbered).edits, ["cart.py", "tests/test_cart.py"])
+    assert built.problems == [] and built.patch.paths == ["cart.py"]
+    assert "+    return total - total * percent / 100" in built.patch.diff

@@ -43,7 +43,7 @@ class RdebugApp(App[int]):
         session_factory: Callable[[], Session],
         config_keymap: dict[str, str] = {},  # noqa: B006 - read only
         *,
-        thinking: bool = True,
+        thinking: bool | None = None,
         think_budget: int | None = None,
         model_label: str = "",
         clock: Callable[[], float] = time.monotonic,
@@ -238,7 +238,7 @@ class RdebugApp(App[int]):
     def _refresh_thinking_title(self, now: float) -> None:
         view = self.state.current
         panel = self.thinking_panel
-        if not self.state.thinking_on and (view is None or not view.thinking):
+        if not self.state.thinking_effective and (view is None or not view.thinking):
             title = "Thinking off (m turns it on)"
         elif view is None or not view.thinking:
             title = "No thinking in this reply" if view and (view.answer_started or view.finished) else "Thinking"
@@ -308,7 +308,7 @@ class RdebugApp(App[int]):
         self._user_toggled = self.state.current
 
     def action_thinking_mode(self) -> None:
-        self.state.thinking_on = not self.state.thinking_on
+        self.state.thinking_on = not self.state.thinking_effective
         self.notify(f"thinking {'on' if self.state.thinking_on else 'off'} for the next request", timeout=3)
         self._refresh_status(self.clock())
 

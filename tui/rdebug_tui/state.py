@@ -71,7 +71,7 @@ class AttemptView:
 class UiState:
     """Everything the panels render; ``apply`` folds one event in (``at``: when it arrived)."""
 
-    thinking_on: bool = True
+    thinking_on: bool | None = None  # None: the model's default
     think_budget: int | None = None
     status: str = ""
     problems: list[Problem] = field(default_factory=list)  # the main failure first, then the others
@@ -108,6 +108,11 @@ class UiState:
     def apply_index(self, view: AttemptView) -> int:
         """``view``'s position among the engine's attempts (views tied to an attempt number)."""
         return [v for v in self.attempts if v.attempt is not None].index(view)
+
+    @property
+    def thinking_effective(self) -> bool:
+        """Whether the next request thinks: the user's toggle, else the loaded model's default."""
+        return ev.resolve_thinking(self.thinking_on, self.stats)
 
     def bump_budget(self, step: int) -> None:
         i = BUDGET_STEPS.index(self.think_budget) if self.think_budget in BUDGET_STEPS else 0

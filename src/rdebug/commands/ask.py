@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from rdebug.config import Config
 from rdebug.errors import ExitCode, ModelError, UsageError
-from rdebug.events import AnswerDelta, Done, Error, ModelLoading, ModelReady, ThinkingDelta, Usage
+from rdebug.events import AnswerDelta, Done, Error, ModelLoading, ModelReady, ThinkingDelta, Usage, resolve_thinking
 from rdebug.runtime.base import Backend, GenerationRequest
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -123,9 +123,10 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             raise UsageError("nothing to ask: give a question, a command after --, a --trace or piped output")
         mode = stats.thinking_mode if stats else "prompted"
         system = stats.extra.get("system_prompt", True) if stats else True
-        messages = build_messages(context, question, mode, thinking=cfg.thinking, system_prompt=system)
+        thinking = resolve_thinking(cfg.thinking, stats)
+        messages = build_messages(context, question, mode, thinking=thinking, system_prompt=system)
         request = GenerationRequest(
-            messages=messages, max_tokens=cfg.max_tokens, thinking=cfg.thinking, think_budget=cfg.think_budget
+            messages=messages, max_tokens=cfg.max_tokens, thinking=thinking, think_budget=cfg.think_budget
         )
         for ev in backend.generate(request):
             if isinstance(ev, ThinkingDelta):

@@ -57,6 +57,16 @@ class _Tree:
         return self.files[rel]
 
 
+def _defines(tree: _Tree, edit: Edit, rel: str) -> bool:
+    """Whether ``rel`` has a definition for every function the code block defines."""
+    try:
+        text = tree.get(normalize(rel)).text
+    except PatchError:
+        return False
+    names = {n.rsplit(".", 1)[-1] for n in defined_names(rel, edit.replace)}
+    return text is not None and bool(names) and names <= {n.rsplit(".", 1)[-1] for n in defined_names(rel, text)}
+
+
 def _infer_path(tree: _Tree, edit: Edit, candidates: Sequence[str]) -> str | None:
     hits = []
     for rel in candidates:
@@ -91,7 +101,7 @@ def _apply_edit(current: str | None, edit: Edit, rel: str, known: Sequence[str])
         hint = f" (files in the context: {', '.join(known[:8])})" if known else ""
         raise LocateError(f"{label}: {rel} does not exist{hint}; to create a file leave SEARCH empty")
     if edit.kind == "function":
-        return replace_definitions(rel, current, edit.replace, label)
+        return replace_definitions(rel, current, unnumbered(edit.replace) or edit.replace, label)
     if not edit.search.strip():
         sep = "" if not current or current.endswith("\n") else "\n"
         return current + sep + edit.replace
@@ -126,6 +136,8 @@ def build_patch(
     problems: list[str] = []
     for edit in edits:
         path = edit.path or _infer_path(tree, edit, candidates)
+        if edit.kind == "function" and edit.path and not _defines(tree, edit, edit.path):
+            path = _infer_path(tree, edit, candidates) or edit.path  # a mislabelled block: its real home
         if path is None:
             problems.append(f"{edit.label} names no file; put the file path on the line before the block")
             continue

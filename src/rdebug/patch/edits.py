@@ -133,6 +133,17 @@ def _path_before(lines: list[str], i: int) -> str | None:
     return clean_path(lines[j]) or (path_in_line(lines[j]) if lines[j].rstrip().endswith(":") else None)
 
 
+LEADING_COMMENT_RE = re.compile(r"^\s*(?:#|//|--|/\*)\s*(?:file(?:name)?\s*:\s*)?(\S+)", re.IGNORECASE)
+
+
+def _path_in_first_comment(body: list[str]) -> str | None:
+    """``# paging.py (lines 14-16)`` or ``// src/a.js`` as the first line of a code block → the path."""
+    first = next((ln for ln in body if ln.strip()), "")
+    m = LEADING_COMMENT_RE.match(first)
+    path = clean_path(m.group(1)) if m else None
+    return path if path and _has_code_ext(path) else None
+
+
 def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
     """Fenced code blocks that name a file (or define functions): whole definitions to swap in."""
     i, n, index = 0, len(lines), 0
@@ -148,7 +159,7 @@ def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
         body = lines[i + 1 : j]
         lang = info.split()[0].split(":")[0].lower() if info else ""
         if lang not in NOT_CODE and body:
-            path = path_in_fence_info(info)
+            path = path_in_fence_info(info) or _path_in_first_comment(body)
             if path is None and i > 0:
                 k = i - 1
                 while k >= 0 and not lines[k].strip():

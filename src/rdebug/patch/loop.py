@@ -18,6 +18,7 @@ from rdebug.events import (
     PatchRejected,
     PatchVerified,
     SessionEvent,
+    resolve_thinking,
     ThinkingDelta,
     Usage,
     VerificationStarted,
@@ -95,7 +96,7 @@ class RepairLoop:
         samples: int = 1,
         timeout_s: float = 300,
         regression_cmd: Sequence[str] | None = None,
-        thinking: bool = True,
+        thinking: bool | None = None,
         think_budget: int | None = None,
         max_tokens: int = 2048,
         expected_hashes: Mapping[str, str | None] | None = None,
@@ -149,6 +150,7 @@ class RepairLoop:
     def run(self) -> Iterator[SessionEvent]:
         stats = model_stats(self.backend)
         self.edit_format = stats.extra.get("edit_format", "search-replace") if stats else "search-replace"
+        self.thinking = resolve_thinking(self.thinking, stats)
         prefix = fix_messages(
             self.context_text, stats.thinking_mode if stats else "prompted", self.thinking,
             system=stats.extra.get("system_prompt", True) if stats else True,

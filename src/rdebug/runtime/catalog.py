@@ -28,6 +28,7 @@ class CatalogEntry:
     thinking: str = "none"  # "think-tags", "prompted", "harmony", "command-r", "none"
     starts_in_thought: bool = False
     system_prompt: bool = True
+    think_default: bool = True  # think unless told otherwise (off for models not trained to reason)
     edit_format: str = "search-replace"  # how fixes are asked for: "search-replace" or "function"
     context: int = 8192
     sampling: Sampling = field(default_factory=Sampling)

@@ -174,6 +174,7 @@ class LlamaBackend:
             if isinstance(ev, ModelReady):
                 ev.stats.extra["system_prompt"] = self.entry.system_prompt
                 ev.stats.extra["edit_format"] = self.entry.edit_format
+                ev.stats.extra["think_default"] = self.entry.think_default
                 ev.stats.extra["source"] = resolved.source
                 if self.entry.thinking == "prompted":
                     ev.stats.extra["default_think_budget"] = PROMPTED_THINK_BUDGET

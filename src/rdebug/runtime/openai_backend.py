@@ -71,7 +71,7 @@ class OpenAIBackend:
             load_s=time.perf_counter() - t0,
             thinking_mode=self.thinking_mode,
             extra={"base_url": self.base_url, "served_model": served, "system_prompt": self.entry.system_prompt,
-                   "edit_format": self.entry.edit_format},
+                   "edit_format": self.entry.edit_format, "think_default": self.entry.think_default},
         )
         yield ModelReady(self.stats)
 

@@ -47,7 +47,7 @@ def status_text(state: UiState, model_label: str, live_tps: float | None) -> Tex
     if live_tps is not None:
         text.append(f" │ {live_tps:.1f} tok/s")
     budget = effective_budget(state)
-    text.append(f" │ thinking {'on' if state.thinking_on else 'off'} (m) · budget {budget} (+/-)")
+    text.append(f" │ thinking {'on' if state.thinking_effective else 'off'} (m) · budget {budget} (+/-)")
     if state.status:
         text.append(f" │ {state.status}", style="italic")
     return text
