@@ -131,3 +131,14 @@ def test_function_format_models_are_asked_for_whole_functions(cart_repo):
     assert "complete fixed function" in system and "cart.py" in system
     assert "the exact existing lines to change" not in system  # no template for a small model to copy
     assert "complete fixed function" in retry and "SEARCH/REPLACE blocks against" not in retry
+
+
+def test_thinking_follows_the_model_default_unless_set(cart_repo):
+    from rdebug.events import ModelStats
+
+    for flag, expected in ((None, False), (True, True)):
+        backend, loop = _loop(cart_repo, [FIX_REPLY], thinking=flag)
+        backend.stats = ModelStats("small", thinking_mode="prompted", extra={"think_default": False})
+        list(loop.run())
+        assert backend.requests[0].thinking is expected
+        assert ("think step by step" in backend.requests[0].messages[0].content) is expected

@@ -109,3 +109,14 @@ def test_status_shows_the_model_default_thinking_budget():
     assert effective_budget(state) == "768"
     state.think_budget = 256
     assert effective_budget(state) == "256"
+
+
+def test_thinking_follows_the_model_default_until_toggled():
+    from rdebug.events import ModelStats
+
+    state = UiState()
+    assert state.thinking_effective  # no model yet: think
+    state.stats = ModelStats("m", extra={"think_default": False})
+    assert not state.thinking_effective
+    state.thinking_on = True
+    assert state.thinking_effective

@@ -103,7 +103,9 @@ class RdebugApp(App[int]):
         self._refresh_thinking_title(self.clock())
         self._refresh_status(self.clock())
         self.set_interval(1 / self.flush_hz, self.flush)
-        self._call("start", lambda s: s.start())
+        # the engine starts once the first frame is on screen: its imports and intake, in a thread,
+        # would otherwise compete with the first paint for the GIL (~0.2 s)
+        self.call_after_refresh(self._call, "start", lambda s: s.start())
 
     def on_resize(self, event) -> None:
         self._update_narrow(event.size.width)
