@@ -7,7 +7,6 @@ The generators block (they run tests and the model): front ends consume them off
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,20 +27,7 @@ from rdebug.events import (
     Status,
 )
 from rdebug.intake.model import Problem
-
-
-def _file_hashes(root: Path, ctx: PackedContext) -> dict[str, str | None]:
-    """Content hashes of the repository files the context shows (to refuse stale applies)."""
-    out: dict[str, str | None] = {}
-    for snip in ctx.snippets:
-        path = root / snip.path
-        if snip.path in out or ":" in snip.path:
-            continue
-        try:
-            out[snip.path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        except OSError:
-            continue
-    return out
+from rdebug.patch.diff import file_hashes
 
 
 class DebugSession:
@@ -180,7 +166,7 @@ class DebugSession:
             problem, self.root, budget=self.cfg.budget, count_tokens=counter,
             include=self._include, exclude=self._exclude,
         )
-        self._hashes = _file_hashes(self.root, self.context)
+        self._hashes = file_hashes(self.root, [s.path for s in self.context.snippets])
         yield ContextBuilt(self.context)
 
     def _ensure_backend(self) -> Iterator[SessionEvent]:

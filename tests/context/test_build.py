@@ -36,8 +36,10 @@ def git_repo(tmp_path):
     write(tmp_path, REPO)
     git_init(tmp_path)
     commit_all(tmp_path, "initial")
-    write(tmp_path, {"app/parser.py": REPO["app/parser.py"].replace("raise ValueError(tok)",
-                                                                     "raise ValueError(tok)  # TODO")})
+    write(tmp_path, {"app/parser.py": REPO["app/parser.py"].replace("def ", "\ndef ", 1)})
+    commit_all(tmp_path, "spacing")
+    write(tmp_path, {"app/parser.py": REPO["app/parser.py"].replace("def ", "\ndef ", 1).replace(
+        "raise ValueError(tok)", "raise ValueError(tok)  # TODO")})
     return tmp_path
 
 

@@ -17,7 +17,7 @@ def test_diff_log_and_blame(tmp_path):
     g = git_context(tmp_path, ["a.py"], {"a.py": [2, 1]})
     assert g.available and not g.notes
     assert list(g.diffs) == ["a.py"] and "+    return x + 2  # why" in g.diffs["a.py"]
-    assert [c.summary for c in g.commits] == ["off by one in f", "add f"]
+    assert [c.summary for c in g.commits] == ["off by one in f"]  # not the commit that created a.py
     assert "+    return x + 2" in g.commits[0].diff and g.commits[0].author == "Dev Eloper"
     by_line = {b.line: b for b in g.blame}
     assert by_line[1].summary == "add f" and by_line[1].sha
@@ -73,7 +73,9 @@ def test_root_below_the_repository_top(tmp_path):
     git_init(tmp_path)
     write(tmp_path, {"sub/a.py": "x = 1\n", "other.py": "y = 1\n"})
     commit_all(tmp_path, "init")
+    write(tmp_path, {"sub/a.py": "x = 3\n"})
+    commit_all(tmp_path, "three")
     write(tmp_path, {"sub/a.py": "x = 2\n"})
     g = git_context(tmp_path / "sub", ["a.py"], {"a.py": [1]})
-    assert list(g.diffs) == ["a.py"] and [c.summary for c in g.commits] == ["init"]
+    assert list(g.diffs) == ["a.py"] and [c.summary for c in g.commits] == ["three"]
     assert g.blame[0].path == "a.py" and g.blame[0].sha == ""

@@ -130,3 +130,24 @@ def test_clean_path():
     assert clean_path("# a/src/y.py:") == "src/y.py"
     assert clean_path("The fix is here") is None
     assert clean_path("e.g.") is None
+
+
+def test_paths_leading_comments_and_headings_with_more_text():
+    from rdebug.patch.edits import parse_edits, path_at_start
+
+    assert path_at_start("# paging.py (lines 16-20) — definition of total_pages()") == "paging.py"
+    assert path_at_start("### src/app/util.js (lines 3-9)") == "src/app/util.js"
+    assert path_at_start("// util.go") == "util.go"
+    assert path_at_start("The fix is simple.") is None
+    reply = ("```python\n# paging.py (lines 16-20) — definition of total_pages()\n<<<<<<< SEARCH\n"
+             "    return count // per_page\n=======\n    return -(-count // per_page)\n>>>>>>> REPLACE\n```\n")
+    assert [(e.path, e.kind) for e in parse_edits(reply).edits] == [("paging.py", "replace")]
+    heading = "### paging.py (lines 23-29) — definition of paginate()\n```python\ndef paginate():\n    pass\n```\n"
+    assert [e.path for e in parse_edits(heading).edits] == ["paging.py"]
+
+
+def test_path_line_inside_the_fence():
+    from rdebug.patch.edits import parse_edits
+
+    reply = "```python\ntests/test_pricing.py\ndef apply_discount(price):\n    return price\n```\n"
+    assert [e.path for e in parse_edits(reply).edits] == ["tests/test_pricing.py"]

@@ -164,7 +164,8 @@ def _collect(repo, root: Path, files: list[str], failing: dict[str, list[int]]) 
             diff = g.diff(*args, "--no-color", "--no-ext-diff", "-U3", "--", *paths)
             for path, text in _split_diff(diff, prefix).items():
                 ctx.diffs[path] = f"{ctx.diffs[path]}\n{text}" if path in ctx.diffs else text
-        log = g.log(f"-n{MAX_COMMITS}", "--no-color", "--no-ext-diff", "-p", "-U1",
+        # commits that changed these files; one that created a file only repeats code the prompt shows
+        log = g.log(f"-n{MAX_COMMITS}", "--diff-filter=MR", "--no-color", "--no-ext-diff", "-p", "-U1",
                     "--format=%x1e%h%x1f%an%x1f%at%x1f%s", "--", *paths)
         ctx.commits = _parse_log(log)
     except git.GitCommandError as exc:

@@ -130,18 +130,30 @@ def _path_before(lines: list[str], i: int) -> str | None:
             j -= 1
     if j < 0:
         return None
-    return clean_path(lines[j]) or (path_in_line(lines[j]) if lines[j].rstrip().endswith(":") else None)
+    return (clean_path(lines[j]) or (path_in_line(lines[j]) if lines[j].rstrip().endswith(":") else None)
+            or path_at_start(lines[j]))
 
 
-LEADING_COMMENT_RE = re.compile(r"^\s*(?:#|//|--|/\*)\s*(?:file(?:name)?\s*:\s*)?(\S+)", re.IGNORECASE)
+LEADING_PATH_RE = re.compile(
+    r"^\s*(?:#+|//|--|/\*|\*\*?)?\s*(?:file(?:name)?\s*[:=]\s*)?[`*]*([\w@+\-./\\]+\.[A-Za-z]\w{0,9})[`*]*"
+    r"(?::\d+)?(?=[\s:*`(,—–-]|$)", re.IGNORECASE)
+
+
+def path_at_start(line: str) -> str | None:
+    """A code file path leading a comment or heading with more after it: ``# paging.py (lines 14-16) — …``,
+    ``### src/a.js (lines 3-9)``, ``// util.go``."""
+    m = LEADING_PATH_RE.match(line)
+    path = clean_path(m.group(1)) if m else None
+    return path if path and _has_code_ext(path) else None
 
 
 def _path_in_first_comment(body: list[str]) -> str | None:
-    """``# paging.py (lines 14-16)`` or ``// src/a.js`` as the first line of a code block → the path."""
+    """The path a code block's first line names in a comment (``# paging.py (lines 14-16)``)."""
     first = next((ln for ln in body if ln.strip()), "")
-    m = LEADING_COMMENT_RE.match(first)
-    path = clean_path(m.group(1)) if m else None
-    return path if path and _has_code_ext(path) else None
+    if first.lstrip().startswith(("#", "//", "--", "/*")):
+        return path_at_start(first)
+    bare = clean_path(first)  # the path line put inside the fence
+    return bare if bare and "/" in bare or bare and _has_code_ext(bare) else None
 
 
 def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
@@ -164,7 +176,7 @@ def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
                 k = i - 1
                 while k >= 0 and not lines[k].strip():
                     k -= 1
-                path = (clean_path(lines[k]) or path_in_line(lines[k])) if k >= 0 else None
+                path = (clean_path(lines[k]) or path_in_line(lines[k]) or path_at_start(lines[k])) if k >= 0 else None
             index += 1
             text = _join(body)
             if elided(text):

@@ -98,6 +98,7 @@ def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
     from rdebug.context.render import format_for_prompt
     from rdebug.intake.collect import IntakeRequest, gather
     from rdebug.intake.runner import run_command
+    from rdebug.patch.diff import file_hashes
     from rdebug.patch.loop import RepairLoop
     from rdebug.patch.scratch import write_patch
 
@@ -115,6 +116,7 @@ def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
             attempts=1 if baseline else cfg.attempts, samples=1 if baseline else cfg.samples,
             timeout_s=case.timeout, thinking=cfg.thinking, think_budget=cfg.think_budget,
             max_tokens=cfg.max_tokens, verify=not baseline,
+            expected_hashes=file_hashes(root, [s.path for s in ctx.snippets]),
         )
         for ev in loop.run():
             if on_event:
