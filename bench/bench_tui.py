@@ -74,10 +74,22 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def first_paint_pty(timeout: float = 20.0) -> float | None:
-    """Seconds from spawning ``python -m rdebug_tui.demo_scripted`` in a pty to its first frame."""
+HELLO = """from textual.app import App
+from textual.widgets import Footer, Static
+class Hello(App):
+    BINDINGS = [("q", "quit", "quit")]
+    def compose(self):
+        yield Static("Problem")
+        yield Footer()
+Hello().run()
+"""
+
+
+def first_paint_pty(argv: list[str], cwd: Path | None = None, markers=(b"Problem", b"quit"),
+                    timeout: float = 20.0) -> float | None:
+    """Seconds from spawning ``argv`` in a pty until the screen shows every marker."""
     env = dict(os.environ, PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT / 'tui'}", TERM="xterm-256color",
-               COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+               COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]), RDEBUG_CONFIG=os.devnull)
     master, slave = pty.openpty()
     os.set_blocking(master, False)
     import fcntl
@@ -86,28 +98,54 @@ def first_paint_pty(timeout: float = 20.0) -> float | None:
 
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "rdebug_tui.demo_scripted", "--fast"], stdin=slave,
-                            stdout=slave, stderr=slave, env=env, start_new_session=True)
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
+                            start_new_session=True)
     os.close(slave)
     seen, found = b"", None
     try:
         while time.perf_counter() - start < timeout and found is None:
-            ready, _, _ = select.select([master], [], [], 0.05)
+            ready, _, _ = select.select([master], [], [], 0.01)
             if ready:
                 try:
                     seen += os.read(master, 65536)
                 except OSError:
                     break
-                if b"Problem" in seen and b"quit" in seen:
+                if all(m in seen for m in markers):
                     found = time.perf_counter() - start
     finally:
-        proc.terminate()
         try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, 9)
+        except ProcessLookupError:
+            pass
+        proc.wait()
         os.close(master)
     return found
+
+
+def launch_figures(tmp: Path, runs: int = 5) -> None:
+    """Median launch-to-first-frame of: a bare Textual app (this machine's floor), the TUI on a
+    scripted engine, and the real ``rdebug`` command in a project (replayed model, so no model load)."""
+    hello = tmp / "hello.py"
+    hello.write_text(HELLO)
+    project = make_demo_repo(tmp / "launch-project")
+    reply = tmp / "reply.txt"
+    reply.write_text("No idea yet.")
+    real = [sys.executable, "-c", "from rdebug_tui.entry import main; raise SystemExit(main())",
+            "--backend", f"replay:{reply}"]
+    cases = {
+        "bare Textual app (floor)": ([sys.executable, str(hello)], None),
+        "rdebug_tui.demo_scripted": ([sys.executable, "-m", "rdebug_tui.demo_scripted", "--fast"], None),
+        "rdebug in a project": (real, project),
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(runs):  # interleaved, so load changes hit every variant alike
+        for name, (argv, cwd) in cases.items():
+            got = first_paint_pty(argv, cwd)
+            if got is not None:
+                times[name].append(got)
+    for name, values in times.items():
+        shown = f"{statistics.median(values):.2f} s median of {len(values)}" if values else "timeout"
+        print(f"launch to first frame, {name}: {shown}")
 
 
 async def headless_startup(repo: Path) -> tuple[float, float]:
@@ -184,9 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="rdebug-bench-tui-") as tmp:
         repo = make_demo_repo(Path(tmp))
         if not args.no_pty:
-            paint = first_paint_pty()
-            print(f"launch to first frame in a pty (python -m rdebug_tui.demo_scripted): "
-                  f"{'timeout' if paint is None else f'{paint:.2f} s'}")
+            launch_figures(Path(tmp))
         mount_s, ready_s = asyncio.run(headless_startup(repo))
         print(f"headless: App() to on_mount {mount_s * 1000:.0f} ms, to first idle frame {ready_s * 1000:.0f} ms")
         res = asyncio.run(stream_run(repo, args.tokens, args.rate, 0.05))

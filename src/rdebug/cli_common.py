@@ -51,7 +51,7 @@ def read_trace(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 
 def intake_request(args: argparse.Namespace, cfg: Config):
-    from rdebug.intake.collect import IntakeRequest
+    from rdebug.intake.model import IntakeRequest
 
     trace_text, source = (None, None) if args.cmd else read_trace(args)
     text = " ".join(getattr(args, "text", None) or []).strip() or None

@@ -10,18 +10,24 @@ from rdebug.errors import ExitCode
 
 
 def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker while ``sys.stderr`` is the real one.
+    """Start multiprocessing's resource tracker with the real ``sys.stderr``.
 
     Textual swaps ``sys.stderr`` for an object whose ``fileno()`` is -1 while the app runs; the
     tracker passes that fd to its child, so a model worker spawned later would fail with
-    "bad value(s) in fds_to_keep". Once running, the tracker is reused.
+    "bad value(s) in fds_to_keep". Once running, the tracker is reused. Called on the UI thread
+    after the first frame and before the engine thread starts, so nothing else sees the swap.
     """
+    import sys
+
+    swapped, sys.stderr = sys.stderr, sys.__stderr__
     try:
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
     except Exception:  # noqa: BLE001 - best effort; the engine reports its own failure
         pass
+    finally:
+        sys.stderr = swapped
 
 
 def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
@@ -34,8 +40,7 @@ def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
 
     label = Path(cfg.model).name if cfg.model.endswith(".gguf") else cfg.model
     app = RdebugApp(session_factory, dict(cfg.keymap), thinking=cfg.thinking, think_budget=cfg.think_budget,
-                    model_label=label)
-    _start_resource_tracker()
+                    model_label=label, before_engine=_start_resource_tracker)
     app.run()
     return app.return_code if app.return_code is not None else ExitCode.INTERRUPTED
 

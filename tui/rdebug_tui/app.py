@@ -48,8 +48,10 @@ class RdebugApp(App[int]):
         model_label: str = "",
         clock: Callable[[], float] = time.monotonic,
         flush_hz: float = 15.0,
+        before_engine: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self._before_engine = before_engine  # run on the UI thread just before the engine starts
         check_keymap(config_keymap)
         self.set_keymap(dict(config_keymap))
         self._factory = session_factory
@@ -105,7 +107,12 @@ class RdebugApp(App[int]):
         self.set_interval(1 / self.flush_hz, self.flush)
         # the engine starts once the first frame is on screen: its imports and intake, in a thread,
         # would otherwise compete with the first paint for the GIL (~0.2 s)
-        self.call_after_refresh(self._call, "start", lambda s: s.start())
+        self.call_after_refresh(self._start_engine)
+
+    def _start_engine(self) -> None:
+        if self._before_engine is not None:
+            self._before_engine()
+        self._call("start", lambda s: s.start())
 
     def on_resize(self, event) -> None:
         self._update_narrow(event.size.width)

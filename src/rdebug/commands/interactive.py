@@ -56,6 +56,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if piped and not attach_terminal_stdin():
         raise IntakeError("cannot open /dev/tty for keyboard input after reading the pipe")
 
-    from rdebug.session import DebugSession
+    def session():  # called by the front end off its UI thread: the engine's imports happen there
+        from rdebug.session import DebugSession
 
-    return run_front_end(lambda: DebugSession(args.root, cfg, request), cfg)
+        return DebugSession(args.root, cfg, request)
+
+    return run_front_end(session, cfg)

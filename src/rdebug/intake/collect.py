@@ -9,7 +9,7 @@ from pathlib import Path
 from rdebug.errors import CommandError, IntakeError
 from rdebug.intake import detect
 from rdebug.intake.freetext import problem_from_text
-from rdebug.intake.model import CommandResult, Problem
+from rdebug.intake.model import CommandResult, IntakeRequest, Problem  # noqa: F401 - IntakeRequest re-exported
 from rdebug.intake.parse import parse_failures
 from rdebug.intake.pathmap import PathMapper
 from rdebug.intake.runner import run_command
@@ -20,17 +20,6 @@ EXPECTED = ("a Python traceback or pytest/unittest output, a Node.js/Jest/Mocha 
             "or a sanitizer report")
 OUTPUT_TAIL_LINES = 40
 OUTSIDE_NOTE = "no frame of this trace is inside the repository; it may come from another checkout"
-
-
-@dataclass
-class IntakeRequest:
-    root: Path
-    command: list[str] | None = None  # `rdebug -- CMD ARGS`
-    trace_text: str | None = None  # piped stdin or --trace file content
-    trace_source: str | None = None  # "stdin" or the file path, for messages
-    free_text: str | None = None
-    test_cmd: list[str] | None = None  # override of detection
-    timeout_s: float = 300
 
 
 @dataclass

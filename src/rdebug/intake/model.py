@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -71,3 +72,16 @@ class CommandResult:
     @property
     def passed(self) -> bool:
         return self.exit_code == 0 and not self.timed_out
+
+
+@dataclass
+class IntakeRequest:
+    """Where the failure comes from; built before the UI starts, so it lives in this light module."""
+
+    root: Path
+    command: list[str] | None = None  # `rdebug -- CMD ARGS`
+    trace_text: str | None = None  # piped stdin or --trace file content
+    trace_source: str | None = None  # "stdin" or the file path, for messages
+    free_text: str | None = None
+    test_cmd: list[str] | None = None  # override of detection
+    timeout_s: float = 300
