@@ -111,3 +111,30 @@ def test_function_block_path_from_its_first_comment_and_numbered_lines(tmp_path)
     built = build_patch(root, parse_edits(numbered).edits, ["cart.py", "tests/test_cart.py"])
     assert built.problems == [] and built.patch.paths == ["cart.py"]
     assert "+    return total - total * percent / 100" in built.patch.diff
+
+
+STATS = ("def weighted_mean(values, weights):\n    total = 0.0\n    weight_sum = 0.0\n"
+         "    for value, weight in zip(values, weights):\n        total += value * weight\n"
+         "        weight_sum += value\n    return total / weight_sum\n")
+
+
+def test_numbered_fragment_replaces_the_lines_it_names(tmp_path):
+    from helpers_patch import make_repo
+
+    from rdebug.patch.compose import build_patch
+    from rdebug.patch.edits import parse_edits
+
+    root = make_repo(tmp_path / "r", {"stats.py": STATS})
+    reply = ("```python\n# stats.py (lines 4-6) — fixed loop\n   4 |     for value, weight in zip(values, weights):\n"
+             "   5 |         total += value * weight\n   6 |         weight_sum += weight\n```\n")
+    edits = parse_edits(reply).edits
+    assert [(e.path, e.lines) for e in edits] == [("stats.py", (4, 6))]
+    built = build_patch(root, edits, ["stats.py"])
+    assert built.problems == [] and "+        weight_sum += weight" in built.patch.diff
+    assert built.patch.changed_lines == 2  # one line out, one in
+    # no path: found by the lines it resembles; unrelated lines at those numbers are refused
+    pathless = reply.replace("# stats.py (lines 4-6) — fixed loop\n", "")
+    assert build_patch(root, parse_edits(pathless).edits, ["stats.py"]).problems == []
+    wrong = reply.replace("   4 |     for value", "   1 |     for value").replace("   6 |", "   3 |").replace(
+        "   5 |", "   2 |").replace("zip(values, weights)", "something(else)").replace("total +=", "x = ")
+    assert build_patch(root, parse_edits(wrong).edits, ["stats.py"]).problems

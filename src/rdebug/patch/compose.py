@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ def _infer_path(tree: _Tree, edit: Edit, candidates: Sequence[str]) -> str | Non
             names = {n.rsplit(".", 1)[-1] for n in defined_names(rel, edit.replace)}
             if names and names <= {n.rsplit(".", 1)[-1] for n in defined_names(rel, text)}:
                 hits.append(rel)
+            elif not names and edit.lines and _span_ratio(text, edit) >= SPAN_SIMILARITY:
+                hits.append(rel)
         elif edit.search.strip():
             try:
                 locate(text, edit.search)
@@ -87,6 +90,31 @@ def _infer_path(tree: _Tree, edit: Edit, candidates: Sequence[str]) -> str | Non
             except LocateError:
                 pass
     return hits[0] if len(hits) == 1 else None
+
+
+SPAN_SIMILARITY = 0.6  # how close a numbered fragment must stay to the lines it claims to replace
+
+
+def _span_ratio(text: str, edit: Edit) -> float:
+    first, last = edit.lines or (0, 0)
+    lines = text.split("\n")
+    if first < 1 or last > len(lines) or last < first:
+        return 0.0
+    old = "\n".join(ln.strip() for ln in lines[first - 1:last])
+    new = "\n".join(ln.strip() for ln in edit.replace.rstrip("\n").split("\n"))
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
+
+
+def replace_span(text: str, edit: Edit, rel: str, label: str) -> str:
+    """A fragment copied with the prompt's line numbers (not a whole definition) replaces the lines it
+    names, when it still resembles them (the numbers come from our listing of the unchanged file)."""
+    first, last = edit.lines or (0, 0)
+    if _span_ratio(text, edit) < SPAN_SIMILARITY:
+        raise LocateError(f"{label}: lines {first}-{last} of {rel} do not match the code shown there; give "
+                          "the complete function instead")
+    lines = text.split("\n")
+    lines[first - 1:last] = edit.replace.rstrip("\n").split("\n")
+    return "\n".join(lines)
 
 
 def _apply_edit(current: str | None, edit: Edit, rel: str, known: Sequence[str]) -> str | None:
@@ -101,7 +129,12 @@ def _apply_edit(current: str | None, edit: Edit, rel: str, known: Sequence[str])
         hint = f" (files in the context: {', '.join(known[:8])})" if known else ""
         raise LocateError(f"{label}: {rel} does not exist{hint}; to create a file leave SEARCH empty")
     if edit.kind == "function":
-        return replace_definitions(rel, current, unnumbered(edit.replace) or edit.replace, label)
+        try:
+            return replace_definitions(rel, current, edit.replace, label)
+        except LocateError:
+            if edit.lines is None:
+                raise
+            return replace_span(current, edit, rel, label)
     if not edit.search.strip():
         sep = "" if not current or current.endswith("\n") else "\n"
         return current + sep + edit.replace

@@ -156,6 +156,20 @@ def _path_in_first_comment(body: list[str]) -> str | None:
     return bare if bare and "/" in bare or bare and _has_code_ext(bare) else None
 
 
+NUMBERED_LINE_RE = re.compile(r"^(?:>>|  )?\s*(\d+) \| ?(.*)$")
+
+
+def strip_numbers(lines: list[str]) -> tuple[list[str], tuple[int, int] | None]:
+    """Lines copied from the prompt's listing (``  12 | code``, ``>>13 | code``) without their numbers,
+    and the span they claim; unchanged (and no span) unless every non-blank line is numbered."""
+    content = [NUMBERED_LINE_RE.match(ln) for ln in lines if ln.strip()]
+    if not content or not all(content):
+        return lines, None
+    numbers = [int(m.group(1)) for m in content]
+    stripped = [NUMBERED_LINE_RE.match(ln).group(2) if ln.strip() else ln for ln in lines]
+    return stripped, (min(numbers), max(numbers))
+
+
 def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
     """Fenced code blocks that name a file (or define functions): whole definitions to swap in."""
     i, n, index = 0, len(lines), 0
@@ -171,7 +185,12 @@ def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
         body = lines[i + 1 : j]
         lang = info.split()[0].split(":")[0].lower() if info else ""
         if lang not in NOT_CODE and body:
-            path = path_in_fence_info(info) or _path_in_first_comment(body)
+            from_comment = None if path_in_fence_info(info) else _path_in_first_comment(body)
+            path = path_in_fence_info(info) or from_comment
+            if from_comment:  # the comment line naming the file is not code
+                first = next(n for n, ln in enumerate(body) if ln.strip())
+                body = body[:first] + body[first + 1:]
+            body, span = strip_numbers(body)
             if path is None and i > 0:
                 k = i - 1
                 while k >= 0 and not lines[k].strip():
@@ -182,7 +201,7 @@ def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
             if elided(text):
                 out.problems.append(f"code block {index} leaves code out ('...'); write complete definitions")
             else:
-                out.edits.append(Edit(path, "", text, kind="function", origin="code", index=index))
+                out.edits.append(Edit(path, "", text, kind="function", origin="code", index=index, lines=span))
         i = j + 1
 
 

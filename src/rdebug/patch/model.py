@@ -15,6 +15,7 @@ class Edit:
     kind: str = "replace"  # "replace", "function" (whole definitions to swap in), "delete" (remove the file)
     origin: str = "block"  # "block" (SEARCH/REPLACE), "diff" (unified diff hunk), "code" (code block)
     index: int = 1  # 1-based number among edits of the same origin, for messages
+    lines: tuple[int, int] | None = None  # first/last line number of a code block copied numbered from the prompt
 
     @property
     def label(self) -> str:
