@@ -142,3 +142,13 @@ def test_thinking_follows_the_model_default_unless_set(cart_repo):
         list(loop.run())
         assert backend.requests[0].thinking is expected
         assert ("think step by step" in backend.requests[0].messages[0].content) is expected
+
+
+def test_a_repeated_failed_patch_is_not_run_again(cart_repo):
+    backend, loop = _loop(cart_repo, [WRONG, WRONG, FIX_REPLY])
+    events = list(loop.run())
+    verifications = [e for e in events if isinstance(e, VerificationStarted)]
+    assert len(verifications) == 2  # attempts 1 and 3; attempt 2 repeated attempt 1
+    assert loop.attempts[1].repeat_of == 1 and not loop.attempts[1].verified
+    assert "same fix as in attempt 1" in backend.requests[2].messages[-1].content
+    assert loop.attempts[2].verified

@@ -47,6 +47,7 @@ class Attempt:
     failures: int | None = None  # failing tests after the patch; None when not run
     timed_out: bool = False
     command_passed: bool = False  # the failing command passed with this patch (regressions aside)
+    repeat_of: int | None = None  # the earlier attempt whose patch this one repeats
 
     def to_json(self) -> dict:
         return {
@@ -196,8 +197,12 @@ class RepairLoop:
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is None:
             return rejected_feedback([attempt.rejected_reason or "no usable edit"], self.edit_format)
-        return failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out,
+        text = failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out,
                                diff=attempt.patch.diff, edit_format=self.edit_format)
+        if attempt.repeat_of is not None:
+            text = (f"You proposed the same fix as in attempt {attempt.repeat_of} again; it was already "
+                    f"tested and fails. Do not repeat it.\n{text}")
+        return text
 
     def _generate(self, attempt: Attempt, messages: list[ChatMessage]) -> Iterator[SessionEvent]:
         """Stream one reply into ``attempt``; returns True when the backend failed fatally."""
@@ -252,6 +257,16 @@ class RepairLoop:
             return
         yield PatchProposed(n, attempt.patch.diff, attempt.patch.paths, s)
         if not self.verify or not self.command:
+            return
+        same = next((a for a in self.attempts if a is not attempt and a.patch is not None and a.output_tail
+                     and a.patch.diff == attempt.patch.diff), None)
+        if same is not None:  # small models repeat a failed fix verbatim: no second test run for it
+            attempt.repeat_of = same.index
+            attempt.verified, attempt.failures, attempt.timed_out = same.verified, same.failures, same.timed_out
+            attempt.output_tail, attempt.regressions = same.output_tail, list(same.regressions)
+            attempt.command_passed = same.command_passed
+            yield PatchVerified(n, same.verified, f"(the same patch as attempt {same.index}, not run again)\n"
+                                + same.output_tail, list(same.regressions), s)
             return
         yield VerificationStarted(n, list(self.command), s)
         try:
