@@ -1,54 +1,37 @@
-"""The answer panel: the model's reply as Markdown, streamed in buffered fragments.
-
-The Markdown widget (and markdown-it behind it) is imported and mounted with the first answer, not
-at launch: it is a twentieth of a second of the first frame that shows no answer yet.
-"""
+"""The answer panel: the model's reply as Markdown, streamed in buffered fragments."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
 
 from rdebug_tui.answer_text import FenceEditBlocks
-
-if TYPE_CHECKING:
-    from textual.widgets import Markdown
-    from textual.widgets.markdown import MarkdownStream
 
 
 class AnswerPanel(VerticalScroll):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._stream: MarkdownStream | None = None
-        self._md: Markdown | None = None
         self._fence = FenceEditBlocks()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="answer-head")
+        yield Markdown("", id="answer-md")
 
     def on_mount(self) -> None:
         self.border_title = "Answer"
         self.query_one("#answer-head").display = False
 
     @property
-    def markdown(self) -> Markdown | None:
-        """The document, once an answer has been shown."""
-        return self._md
+    def markdown(self) -> Markdown:
+        return self.query_one("#answer-md", Markdown)
 
     def set_head(self, text: str) -> None:
         head = self.query_one("#answer-head", Static)
         head.update(text)
         head.display = bool(text)
-
-    async def _mount_markdown(self, text: str) -> Markdown:
-        from textual.widgets import Markdown
-
-        self._md = Markdown(text, id="answer-md")
-        await self.mount(self._md)
-        return self._md
 
     async def reset(self, text: str, live: bool) -> None:
         """Replace the document (another attempt selected); a live one stays scrolled to its end."""
@@ -56,13 +39,10 @@ class AnswerPanel(VerticalScroll):
             await self._stream.stop()
             self._stream = None
         # a fresh widget: Markdown.update() racing a stream's pending append can duplicate blocks
-        if self._md is not None:
-            await self._md.remove()
-            self._md = None
+        await self.markdown.remove()
         self._fence = FenceEditBlocks()
         shown = self._fence.feed(text) + ("" if live else self._fence.flush())
-        if shown or live:
-            await self._mount_markdown(shown)
+        await self.mount(Markdown(shown, id="answer-md"))
         self.anchor(live)
         if not live:
             self.scroll_home(animate=False, immediate=True)
@@ -72,8 +52,5 @@ class AnswerPanel(VerticalScroll):
         if not fragment:
             return
         if self._stream is None:
-            from textual.widgets import Markdown
-
-            markdown = self._md or await self._mount_markdown("")
-            self._stream = Markdown.get_stream(markdown)
+            self._stream = Markdown.get_stream(self.markdown)
         await self._stream.write(fragment)  # anchored: follows the end until the user scrolls up
