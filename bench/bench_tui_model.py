@@ -4,8 +4,10 @@ One worker process, one greedy prompt, alternating runs: the engine's stream con
 same stream rendered by the app; and rendered again while ``d`` (re-render the patch view) is pressed
 every 200 ms. Prints tokens/s at the engine (first to last delta) and on screen (first delta to last
 token shown), the ratio on screen / headless (target >= 0.95), the same with key presses, and key
-latency p50/p95 while streaming (target p95 < 100 ms). On a 2-core machine the app's rendering and
-the model's threads share the cores, so what the UI costs shows up directly in the ratio.
+latency p50/p95 while streaming (target p95 < 100 ms). Each side uses its front end's default
+threads: headless all cores; the TUI one core fewer on machines of 2-4 cores (``threads_beside_ui``),
+because the app renders on the same cores and llama.cpp's threads stall when one is descheduled.
+``--threads N`` forces both.
 
     python bench/bench_tui_model.py                                   # SmolLM2-135M (test model)
     python bench/bench_tui_model.py --model qwen2.5-coder-1.5b-instruct --tokens 200
@@ -31,6 +33,7 @@ from rdebug.config import Config  # noqa: E402
 from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling  # noqa: E402
 from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions  # noqa: E402
 from rdebug.runtime.sources import resolve_model  # noqa: E402
+from rdebug.runtime.threads import default_threads, threads_beside_ui  # noqa: E402
 from rdebug_tui.scripted import demo_context, demo_problem, make_demo_repo  # noqa: E402
 
 GREEDY = Sampling(temperature=0.0, top_p=1.0, top_k=1, min_p=0.0, repeat_penalty=1.0, seed=1)
@@ -125,24 +128,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="smollm2-135m-instruct")
     ap.add_argument("--tokens", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=None, help="model threads on both sides")
     a = ap.parse_args(argv)
     path = str(resolve_model(a.model, Config(model=a.model)).path)
-    backend = LlamaBackend(path, LlamaOptions(ctx=4096, threads=a.threads))
+    head_threads = a.threads or default_threads()
+    ui_threads = a.threads or threads_beside_ui()
+    backend = LlamaBackend(path, LlamaOptions(ctx=4096, threads=head_threads))
     [e for e in backend.load() if isinstance(e, ev.ModelReady)]
+    ui_backend = backend
+    if ui_threads != head_threads:
+        ui_backend = LlamaBackend(path, LlamaOptions(ctx=4096, threads=ui_threads))
+        [e for e in ui_backend.load() if isinstance(e, ev.ModelReady)]
     request = GenerationRequest([ChatMessage("user", PROMPT)], max_tokens=a.tokens, sampling=GREEDY, thinking=False)
-    print(f"model: {path}, {a.tokens} tokens per stream, {a.threads} threads")
+    print(f"model: {path}, {a.tokens} tokens per stream; threads: headless {head_threads}, TUI {ui_threads}")
     headless_run(backend, request)  # warm the KV cache: both sides then start from the same state
+    headless_run(ui_backend, request)
     heads, uis, pressed, keys = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_demo_repo(Path(tmp) / "repo")
         for _ in range(a.rounds):  # interleaved, so load changes hit every variant alike
             heads.append(headless_run(backend, request))
-            uis.append(asyncio.run(tui_run(repo, backend, request, None))[1])
-            _, ui, lat = asyncio.run(tui_run(repo, backend, request, 0.2))
+            uis.append(asyncio.run(tui_run(repo, ui_backend, request, None))[1])
+            _, ui, lat = asyncio.run(tui_run(repo, ui_backend, request, 0.2))
             pressed.append(ui)
             keys += lat
     backend.close()
+    ui_backend.close()
     ratios = [u / h for u, h in zip(uis, heads)]
     with_keys = [u / h for u, h in zip(pressed, heads)]
     print(f"headless engine: {statistics.median(heads):.1f} tok/s (median of {len(heads)})")

@@ -47,7 +47,7 @@ class RdebugApp(App[int]):
         think_budget: int | None = None,
         model_label: str = "",
         clock: Callable[[], float] = time.monotonic,
-        flush_hz: float = 15.0,
+        flush_hz: float = 10.0,
         before_engine: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
@@ -401,4 +401,5 @@ class RdebugApp(App[int]):
                 self.session.close()
             except Exception:  # noqa: BLE001
                 pass
+        await self.answer_panel.stop_stream()  # its task would otherwise append to an unmounted widget
         self.exit(self.exit_code, return_code=self.exit_code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from dataclasses import dataclass, replace
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from rdebug.config import Config
+from rdebug.runtime.threads import default_threads
 from rdebug.errors import ModelError
 from rdebug.events import Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent
 from rdebug.runtime.base import GenerationRequest
@@ -48,14 +48,6 @@ class LlamaOptions:
             gpu_layers=cfg.gpu_layers, ctx=cfg.ctx, threads=cfg.threads, kv_type=cfg.kv_type,
             min_ctx=cfg.budget + cfg.max_tokens + 512,
         )
-
-
-def default_threads() -> int:
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        n = os.cpu_count() or 1
-    return max(1, min(n, 16))
 
 
 def kv_bytes_per_token(info: GGUFInfo, kv_type: str) -> int:

@@ -33,6 +33,12 @@ class AnswerPanel(VerticalScroll):
         head.update(text)
         head.display = bool(text)
 
+    async def stop_stream(self) -> None:
+        """End the live stream (its last fragments are written first)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            await stream.stop()
+
     async def reset(self, text: str, live: bool) -> None:
         """Replace the document (another attempt selected); a live one stays scrolled to its end."""
         if self._stream is not None:
