@@ -18,7 +18,7 @@ from rdebug_tui.screens import ConfirmScreen, ErrorScreen, HelpScreen
 from rdebug_tui.state import AttemptView, UiState, WorkerDone
 from rdebug_tui.stream import EventBuffer
 from rdebug_tui.styles import CSS
-from rdebug_tui.widgets.answer import AnswerPanel
+from rdebug_tui.widgets.answer import AnswerPanel, preload as preload_markdown
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
@@ -112,6 +112,7 @@ class RdebugApp(App[int]):
     def _start_engine(self) -> None:
         if self._before_engine is not None:
             self._before_engine()
+        preload_markdown()
         self._call("start", lambda s: s.start())
 
     def on_resize(self, event) -> None:
