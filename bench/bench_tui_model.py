@@ -4,10 +4,9 @@ One worker process, one greedy prompt, alternating runs: the engine's stream con
 same stream rendered by the app; and rendered again while ``d`` (re-render the patch view) is pressed
 every 200 ms. Prints tokens/s at the engine (first to last delta) and on screen (first delta to last
 token shown), the ratio on screen / headless (target >= 0.95), the same with key presses, and key
-latency p50/p95 while streaming (target p95 < 100 ms). Each side uses its front end's default
-threads: headless all cores; the TUI one core fewer on machines of 2-4 cores (``threads_beside_ui``),
-because the app renders on the same cores and llama.cpp's threads stall when one is descheduled.
-``--threads N`` forces both.
+latency p50/p95 while streaming (target p95 < 100 ms). ``--threads`` sets the model threads of the
+headless side and ``--ui-threads`` those of the TUI side (default: all cores for both). The app
+renders on the same cores, and llama.cpp's threads stall when one of them is descheduled.
 
     python bench/bench_tui_model.py                                   # SmolLM2-135M (test model)
     python bench/bench_tui_model.py --model qwen2.5-coder-1.5b-instruct --tokens 200
@@ -33,7 +32,7 @@ from rdebug.config import Config  # noqa: E402
 from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling  # noqa: E402
 from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions  # noqa: E402
 from rdebug.runtime.sources import resolve_model  # noqa: E402
-from rdebug.runtime.threads import default_threads, threads_beside_ui  # noqa: E402
+from rdebug.runtime.threads import default_threads  # noqa: E402
 from rdebug_tui.scripted import demo_context, demo_problem, make_demo_repo  # noqa: E402
 
 GREEDY = Sampling(temperature=0.0, top_p=1.0, top_k=1, min_p=0.0, repeat_penalty=1.0, seed=1)
@@ -128,11 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="smollm2-135m-instruct")
     ap.add_argument("--tokens", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=None, help="model threads on both sides")
+    ap.add_argument("--threads", type=int, default=None, help="model threads, headless side")
+    ap.add_argument("--ui-threads", type=int, default=None, help="model threads, TUI side")
     a = ap.parse_args(argv)
     path = str(resolve_model(a.model, Config(model=a.model)).path)
     head_threads = a.threads or default_threads()
-    ui_threads = a.threads or threads_beside_ui()
+    ui_threads = a.ui_threads or a.threads or default_threads()
     backend = LlamaBackend(path, LlamaOptions(ctx=4096, threads=head_threads))
     [e for e in backend.load() if isinstance(e, ev.ModelReady)]
     ui_backend = backend

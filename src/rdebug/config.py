@@ -27,6 +27,7 @@ class Config:
     gpu_layers: int | None = None  # None: all when offload is supported, else 0
     ctx: int | None = None  # None: from the model's trained context and the prompt size
     threads: int | None = None
+    threads_batch: int | None = None  # prompt processing threads; None: all cores
     kv_type: str = "f16"  # "f16" or "q8_0"
     max_tokens: int = 2048
     thinking: bool | None = None  # None: the model's default (the catalog's think_default)

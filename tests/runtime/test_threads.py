@@ -1,10 +1,9 @@
-"""How many threads the model gets beside the TUI."""
+"""How many threads the model gets by default."""
 
 from rdebug.runtime import threads
 
 
-def test_one_core_is_left_to_the_ui_on_small_machines(monkeypatch):
-    for cores, expected in ((1, 1), (2, 1), (4, 3), (8, 8)):
+def test_default_threads_follow_the_cpus_this_process_may_use(monkeypatch):
+    for cores, expected in ((1, 1), (2, 2), (64, 16)):
         monkeypatch.setattr(threads.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
-        assert threads.default_threads() == cores
-        assert threads.threads_beside_ui() == expected
+        assert threads.default_threads() == expected

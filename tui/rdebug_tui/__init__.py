@@ -36,11 +36,7 @@ def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
     ``session_factory`` builds the ``DebugSession`` (called once, off the UI thread). Keys are read
     from fd 0, so a piped trace must have been read and a terminal attached before this call.
     """
-    from rdebug.runtime.threads import threads_beside_ui
     from rdebug_tui.app import RdebugApp
-
-    if cfg.threads is None:  # the screen is rendered on the same cores as the model
-        cfg.threads = threads_beside_ui()
 
     label = Path(cfg.model).name if cfg.model.endswith(".gguf") else cfg.model
     app = RdebugApp(session_factory, dict(cfg.keymap), thinking=cfg.thinking, think_budget=cfg.think_budget,

@@ -37,6 +37,7 @@ class LlamaOptions:
     gpu_layers: int | None = None
     ctx: int | None = None
     threads: int | None = None
+    threads_batch: int | None = None  # prompt processing; None: all cores
     kv_type: str = "f16"
     flash_attn: bool | None = None
     n_batch: int = 512
@@ -46,6 +47,7 @@ class LlamaOptions:
     def from_config(cls, cfg: Config) -> "LlamaOptions":
         return cls(
             gpu_layers=cfg.gpu_layers, ctx=cfg.ctx, threads=cfg.threads, kv_type=cfg.kv_type,
+            threads_batch=cfg.threads_batch,
             min_ctx=cfg.budget + cfg.max_tokens + 512,
         )
 
@@ -149,6 +151,7 @@ class LlamaBackend:
             display=self.entry.name or resolved.path.name,
             n_ctx=plan_context(info, self.entry, opts),
             threads=opts.threads or default_threads(),
+            threads_batch=opts.threads_batch or default_threads(),
             n_gpu_layers=opts.gpu_layers,
             flash_attn=opts.flash_attn,
             kv_bytes_per_token=kv_bytes_per_token(info, opts.kv_type),

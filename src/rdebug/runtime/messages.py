@@ -25,6 +25,7 @@ class WorkerOptions:
     kv_type: str = "f16"  # "f16" or "q8_0"
     n_batch: int = 512
     thinking_mode: str = "none"
+    threads_batch: int | None = None  # prompt processing threads; None: ``threads``
 
 
 # --- client -> worker -------------------------------------------------------

@@ -225,7 +225,7 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
             n_batch=opts.n_batch,
             n_ubatch=opts.n_batch,
             n_threads=opts.threads,
-            n_threads_batch=opts.threads,
+            n_threads_batch=opts.threads_batch or opts.threads,
             flash_attn=flash,
             type_k=GGML_TYPES[opts.kv_type],
             type_v=GGML_TYPES[opts.kv_type],

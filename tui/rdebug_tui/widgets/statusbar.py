@@ -15,7 +15,7 @@ def backend_label(state: UiState) -> str:
     if stats.gpu_layers > 0:
         return f"GPU {stats.backend} · {stats.gpu_layers} layers"
     if stats.backend in ("cpu", "cuda", "metal", "vulkan"):
-        return "CPU" + (f" · {stats.threads} threads" if stats.threads else "")
+        return "CPU" + (f" · {stats.threads} thread{'s' if stats.threads != 1 else ''}" if stats.threads else "")
     return stats.backend
 
 
