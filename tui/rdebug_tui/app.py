@@ -23,7 +23,7 @@ from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
 from rdebug_tui.widgets.statusbar import StatusBar, effective_budget, status_text
-from rdebug_tui.widgets.thinking import ThinkingPanel
+from rdebug_tui.widgets.thinking import ThinkingPanel, thinking_title
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
 NARROW = 80  # columns below which the sidebar is hidden
@@ -246,18 +246,8 @@ class RdebugApp(App[int]):
             await answer.append("".join(view.answer[n_answer:len(view.answer)]))
 
     def _refresh_thinking_title(self, now: float) -> None:
-        view = self.state.current
         panel = self.thinking_panel
-        if not self.state.thinking_effective and (view is None or not view.thinking):
-            title = "Thinking off (m turns it on)"
-        elif view is None or not view.thinking:
-            title = "No thinking in this reply" if view and (view.answer_started or view.finished) else "Thinking"
-        elif view.answer_started or view.finished:
-            title = f"Thought for {view.thought_seconds(now):.1f} s · {view.thinking_tokens} tokens"
-        else:
-            tps = view.tokens_per_s(now)
-            speed = f" · {tps:.1f} tok/s" if tps is not None else ""
-            title = f"Thinking… {view.thinking_tokens} tokens{speed} · {view.thought_seconds(now):.1f} s"
+        title = thinking_title(self.state, now)
         if panel.title != title:
             panel.title = title
 

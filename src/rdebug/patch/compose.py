@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -13,11 +12,9 @@ from rdebug.errors import PatchError
 from rdebug.patch.diff import Patch, make_patch, sha256_bytes, validate_patch
 from rdebug.patch.functions import defined_names, replace_definitions
 from rdebug.patch.locate import LocateError, locate, replace_once
+from rdebug.patch.edits import strip_numbers
 from rdebug.patch.model import Edit
 from rdebug.patch.safety import UnsafePathError, check_target, normalize
-
-
-NUMBERED_RE = re.compile(r"^(?:>>|  )?\s*\d+ \| ?(.*)$")
 
 
 @dataclass
@@ -147,11 +144,8 @@ def _apply_edit(current: str | None, edit: Edit, rel: str, known: Sequence[str])
 
 def unnumbered(text: str) -> str | None:
     """``text`` without the ``>>12 | `` prefixes of the prompt's code listing; None if not all numbered."""
-    lines = text.split("\n")
-    body = [ln for ln in lines if ln.strip()]
-    if not body or not all(NUMBERED_RE.match(ln) for ln in body):
-        return None
-    return "\n".join(NUMBERED_RE.sub(r"\1", ln) if ln.strip() else ln for ln in lines)
+    lines, span = strip_numbers(text.split("\n"))
+    return "\n".join(lines) if span is not None else None
 
 
 def build_patch(

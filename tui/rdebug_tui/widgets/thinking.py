@@ -96,6 +96,20 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
+def thinking_title(state, now: float) -> str:
+    """The panel's one-line summary: off, waiting, live tokens and speed, or how long it thought."""
+    view = state.current
+    if not state.thinking_effective and (view is None or not view.thinking):
+        return "Thinking off (m turns it on)"
+    if view is None or not view.thinking:
+        return "No thinking in this reply" if view and (view.answer_started or view.finished) else "Thinking"
+    if view.answer_started or view.finished:
+        return f"Thought for {view.thought_seconds(now):.1f} s · {view.thinking_tokens} tokens"
+    tps = view.tokens_per_s(now)
+    speed = f" · {tps:.1f} tok/s" if tps is not None else ""
+    return f"Thinking… {view.thinking_tokens} tokens{speed} · {view.thought_seconds(now):.1f} s"
+
+
 class ThinkingPanel(Collapsible):
     """Title shows tokens, tok/s and elapsed; ``t`` or a click on the title toggles it."""
 
