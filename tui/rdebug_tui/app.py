@@ -18,7 +18,8 @@ from rdebug_tui.screens import ConfirmScreen, ErrorScreen, HelpScreen
 from rdebug_tui.state import AttemptView, UiState, WorkerDone
 from rdebug_tui.stream import EventBuffer
 from rdebug_tui.styles import CSS
-from rdebug_tui.widgets.answer import AnswerPanel, preload as preload_markdown
+from rdebug_tui.widgets.answer import AnswerPanel
+from rdebug_tui.widgets.markdown_log import preload as preload_markdown
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
@@ -27,6 +28,7 @@ from rdebug_tui.widgets.thinking import ThinkingPanel, thinking_title
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
 NARROW = 80  # columns below which the sidebar is hidden
+LIVE_COUNTER_S = 0.5  # live counters (tokens, tok/s, seconds) repaint at most this often
 
 
 class RdebugApp(App[int]):
@@ -67,10 +69,12 @@ class RdebugApp(App[int]):
         self.flushes = 0
         self._shown_view: AttemptView | None = None
         self._shown_counts = (0, 0)
+        self._shown_finished = True  # the shown attempt's stream ended (its last held text is out)
         self._shown_problems: tuple = ()
         self._shown_context: object = None
         self._patch_sig: tuple = ()
-        self._status_sig = ""
+        self._status_sig = self._status_key = ""
+        self._status_at = self._title_at = float("-inf")
         self._user_toggled: AttemptView | None = None  # the view whose thinking the user folded
         self._fatal_shown = False
         self._flush_lock = asyncio.Lock()
@@ -213,21 +217,22 @@ class RdebugApp(App[int]):
         if state.context is not self._shown_context and state.context is not None:
             self._shown_context = state.context
             self.context_panel.show(state.context)
-        await self._sync_stream()
+        self._sync_stream()
         self._refresh_thinking_title(now)
         self._refresh_patch()
         self._refresh_status(now)
 
-    async def _sync_stream(self) -> None:
+    def _sync_stream(self) -> None:
         view = self.state.current
         thinking = self.thinking_panel
         answer = self.answer_panel
         if view is not self._shown_view:
             self._shown_view = view
             self._shown_counts = (len(view.thinking), len(view.answer)) if view else (0, 0)
+            self._shown_finished = view is None or view.finished
             thinking.log_widget.clear()
             thinking.log_widget.append("".join(view.thinking) if view else "")
-            await answer.reset("".join(view.answer) if view else "", live=view is not None and not view.finished)
+            answer.reset("".join(view.answer) if view else "", live=not self._shown_finished)
             answer.set_head(f"You asked: {view.question}" if view and view.question else "")
             # open while the model thinks; folded once the answer starts or when there is nothing
             thinking.collapsed = view is None or not view.thinking or view.answer_started
@@ -243,13 +248,19 @@ class RdebugApp(App[int]):
         if len(view.answer) > n_answer:
             if n_answer == 0 and self._user_toggled is not view:
                 thinking.collapsed = True  # the answer started: fold the thought away
-            await answer.append("".join(view.answer[n_answer:len(view.answer)]))
+            answer.append("".join(view.answer[n_answer:len(view.answer)]))
+        if view.finished and not self._shown_finished:
+            self._shown_finished = True
+            answer.finish()
 
     def _refresh_thinking_title(self, now: float) -> None:
         panel = self.thinking_panel
         title = thinking_title(self.state, now)
-        if panel.title != title:
+        view = self.state.current
+        counting = view is not None and view.thinking and not (view.answer_started or view.finished)
+        if panel.title != title and (not counting or now - self._title_at >= LIVE_COUNTER_S):
             panel.title = title
+            self._title_at = now
 
     def _refresh_patch(self) -> None:
         view = self.state.current
@@ -269,9 +280,11 @@ class RdebugApp(App[int]):
 
     def _refresh_status(self, now: float) -> None:
         text = status_text(self.state, self.model_label, self._live_tps(now))
-        if text.plain != self._status_sig:
-            self._status_sig = text.plain
-            self.status_bar.update(text)
+        # a new state shows at once; a new live speed at most every LIVE_COUNTER_S
+        key = status_text(self.state, self.model_label, None).plain
+        if text.plain != self._status_sig and (key != self._status_key or now - self._status_at >= LIVE_COUNTER_S):
+            self._status_sig, self._status_key, self._status_at = text.plain, key, now
+            self.status_bar.show(text)
 
     def flush_now(self) -> Any:
         """Fold pending events in immediately (tests)."""
@@ -392,5 +405,4 @@ class RdebugApp(App[int]):
                 self.session.close()
             except Exception:  # noqa: BLE001
                 pass
-        await self.answer_panel.stop_stream()  # its task would otherwise append to an unmounted widget
         self.exit(self.exit_code, return_code=self.exit_code)

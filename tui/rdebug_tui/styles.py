@@ -33,7 +33,7 @@ AnswerPanel { height: 1fr; }
 PatchPanel { height: 1fr; }
 #patch-verify, #patch-diff, #patch-output { padding: 0 1; }
 #followup { height: 3; }
-StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+StatusBar { height: 1; width: 1fr; background: $panel; color: $text; padding: 0 1; }
 #narrow-notice { display: none; background: $warning 30%; padding: 0 1; }
 Screen.-narrow #narrow-notice { display: block; }
 Screen.-narrow #sidebar { display: none; }

@@ -54,4 +54,7 @@ def status_text(state: UiState, model_label: str, live_tps: float | None) -> Tex
 
 
 class StatusBar(Static):
-    pass
+    """One line of fixed size: an update repaints it without a layout pass of the whole screen."""
+
+    def show(self, text: Text) -> None:
+        self.update(text, layout=False)

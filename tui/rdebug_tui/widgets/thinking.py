@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Collapsible, Log
 from textual.widgets._collapsible import CollapsibleTitle
 
@@ -12,6 +15,10 @@ class WrapLog(Log):
 
     The raw text is kept, so a resize re-wraps everything once (debounced), not per token.
     """
+
+    # A new line grows the virtual size; that needs no layout pass of the whole screen, only the
+    # scrollbar's update (a scrollbar appearing still asks for one).
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(auto_scroll=True, **kwargs)
@@ -35,6 +42,10 @@ class WrapLog(Log):
     def text(self) -> str:
         """Everything appended since the last clear, unwrapped."""
         return "".join(self._raw)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.is_mounted:
+            self._scroll_update(size)
 
     def on_resize(self) -> None:
         if self._raw and self._wrap_width() != self._wrapped_at:
@@ -110,6 +121,16 @@ def thinking_title(state, now: float) -> str:
     return f"Thinking… {view.thinking_tokens} tokens{speed} · {view.thought_seconds(now):.1f} s"
 
 
+class LiveTitle(CollapsibleTitle):
+    """A title of fixed size (one line, the panel's width): a new label repaints only the title."""
+
+    DEFAULT_CSS = "LiveTitle { width: 1fr; height: 1; }"
+
+    def _update_label(self) -> None:
+        symbol = self.collapsed_symbol if self.collapsed else self.expanded_symbol
+        self.update(Content.assemble(symbol, " ", self.label), layout=False)
+
+
 class ThinkingPanel(Collapsible):
     """Title shows tokens, tok/s and elapsed; ``t`` or a click on the title toggles it."""
 
@@ -118,6 +139,8 @@ class ThinkingPanel(Collapsible):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(WrapLog(id="thinking-log"), title="Thinking", collapsed=False, **kwargs)
+        self._title = LiveTitle(label="Thinking", collapsed_symbol=self._title.collapsed_symbol,
+                                expanded_symbol=self._title.expanded_symbol, collapsed=False)
 
     def _on_collapsible_title_toggle(self, event: CollapsibleTitle.Toggle) -> None:
         # Textual also runs Collapsible's handler, which does the toggling
