@@ -122,9 +122,17 @@ def first_paint_pty(argv: list[str], cwd: Path | None = None, markers=(b"Problem
     return found
 
 
-def launch_figures(tmp: Path, runs: int = 5) -> None:
+def launch_figures(tmp: Path, runs: int = 7) -> None:
     """Median launch-to-first-frame of: a bare Textual app (this machine's floor), the TUI on a
-    scripted engine, and the real ``rdebug`` command in a project (replayed model, so no model load)."""
+    scripted engine, the real ``rdebug`` command in a project (replayed model, so no model load), and
+    ``rdebug demo`` (the README's command: the default model starts loading in the background).
+
+    Our sources are byte-compiled first, as ``pip install`` does (this checkout runs from source).
+    """
+    import compileall
+
+    for folder in ("src", "tui"):
+        compileall.compile_dir(str(ROOT / folder), quiet=1)
     hello = tmp / "hello.py"
     hello.write_text(HELLO)
     project = make_demo_repo(tmp / "launch-project")
@@ -136,10 +144,13 @@ def launch_figures(tmp: Path, runs: int = 5) -> None:
         "bare Textual app (floor)": ([sys.executable, str(hello)], None),
         "rdebug_tui.demo_scripted": ([sys.executable, "-m", "rdebug_tui.demo_scripted", "--fast"], None),
         "rdebug in a project": (real, project),
+        "rdebug demo": (real[:3] + ["demo"], tmp),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(runs):  # interleaved, so load changes hit every variant alike
+    for run in range(runs):  # interleaved, so load changes hit every variant alike
         for name, (argv, cwd) in cases.items():
+            if name == "rdebug demo":
+                argv = argv + ["--dir", str(tmp / f"demo-{run}")]  # a new project each time
             got = first_paint_pty(argv, cwd)
             if got is not None:
                 times[name].append(got)

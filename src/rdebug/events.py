@@ -18,6 +18,9 @@ from rdebug.intake.model import Problem
 class ModelLoading:
     progress: float  # 0.0 .. 1.0
     message: str = ""
+    # the model's defaults, known from the catalog before it loads (None: not said)
+    think_default: bool | None = None
+    default_think_budget: int | None = None
 
 
 @dataclass

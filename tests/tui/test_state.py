@@ -120,3 +120,16 @@ def test_thinking_follows_the_model_default_until_toggled():
     assert not state.thinking_effective
     state.thinking_on = True
     assert state.thinking_effective
+
+
+def test_the_catalog_default_shows_while_the_model_loads():
+    state = UiState()
+    state.apply(ev.ModelLoading(0.01, "starting", think_default=False), 0.0)
+    assert not state.thinking_effective  # a non-reasoning default model: the status says "off" at once
+    state.apply(ev.ModelLoading(0.5, "loading"), 0.1)  # later progress events carry no defaults
+    assert not state.thinking_effective
+    state = UiState()
+    state.apply(ev.ModelLoading(0.01, "starting", think_default=True, default_think_budget=768), 0.0)
+    from rdebug_tui.widgets.statusbar import effective_budget
+
+    assert state.thinking_effective and effective_budget(state) == "768"

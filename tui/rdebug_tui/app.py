@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rdebug import events as ev
 from rdebug.errors import ExitCode, RdebugError
@@ -23,7 +23,7 @@ from rdebug_tui.widgets.markdown_log import preload as preload_markdown
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
-from rdebug_tui.widgets.statusbar import StatusBar, effective_budget, status_text
+from rdebug_tui.widgets.statusbar import KeyFooter, StatusBar, effective_budget, status_text
 from rdebug_tui.widgets.thinking import ThinkingPanel, thinking_title
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
@@ -101,7 +101,7 @@ class RdebugApp(App[int]):
                 yield self.patch_panel
         yield self.followup
         yield self.status_bar
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._update_narrow(self.size.width)

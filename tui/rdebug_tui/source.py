@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.syntax import Syntax
 from rich.text import Text
 
 MAX_BYTES = 2_000_000
@@ -58,6 +57,8 @@ def source_excerpt(root: Path, path: str, line: int | None, radius: int = 6) -> 
     first, last = max(1, focus - radius), min(len(lines), focus + radius)
     chunk = "\n".join(lines[first - 1:last])
     lexer = lexer_for(path)
+    from rich.syntax import Syntax  # pygments: imported with the first source shown, not at launch
+
     highlighted = Syntax(chunk, lexer, theme="ansi_dark").highlight(chunk)
     width = len(str(last))
     out = Text()

@@ -81,6 +81,7 @@ class UiState:
     loading: float | None = None  # model load progress while loading
     loading_message: str = ""
     stats: ev.ModelStats | None = None
+    model_defaults: ev.ModelLoading | None = None  # the catalog's defaults, before the model is ready
     last_usage: ev.Usage | None = None
     attempts: list[AttemptView] = field(default_factory=list)
     selected: int = -1
@@ -112,6 +113,8 @@ class UiState:
     @property
     def thinking_effective(self) -> bool:
         """Whether the next request thinks: the user's toggle, else the loaded model's default."""
+        if self.stats is None and self.thinking_on is None and self.model_defaults is not None:
+            return bool(self.model_defaults.think_default)  # the model is still loading
         return ev.resolve_thinking(self.thinking_on, self.stats)
 
     def bump_budget(self, step: int) -> None:
@@ -167,6 +170,8 @@ class UiState:
             self.context = event.context
         elif isinstance(event, ev.ModelLoading):
             self.loading, self.loading_message = event.progress, event.message
+            if event.think_default is not None:
+                self.model_defaults = event
         elif isinstance(event, ev.ModelReady):
             self.loading, self.stats = None, event.stats
         elif isinstance(event, ev.AttemptStarted):

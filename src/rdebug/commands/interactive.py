@@ -45,12 +45,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         if not (text or "").strip():
             raise IntakeError("empty input: no trace on stdin")
     run_front_end = getattr(args, "front_end", None)
+    prepare = getattr(args, "before_session", None) or (lambda: None)  # slow set-up, off the first frame
     if run_front_end is None or not has_terminal() or os.environ.get("RDEBUG_HEADLESS"):
         why = "no interactive front end" if run_front_end is None else "no terminal for the interactive view"
         print(f"rdebug: {why}; showing the session as text", file=sys.stderr)
         from rdebug.commands import fix
 
         args.yes = False
+        prepare()
         return fix.run(args, cfg)
     request = intake_request(args, cfg)  # reads the pipe before the terminal replaces it
     if piped and not attach_terminal_stdin():
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     def session():  # called by the front end off its UI thread: the engine's imports happen there
         from rdebug.session import DebugSession
 
+        prepare()
         return DebugSession(args.root, cfg, request)
 
     return run_front_end(session, cfg)

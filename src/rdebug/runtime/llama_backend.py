@@ -159,7 +159,9 @@ class LlamaBackend:
             n_batch=opts.n_batch,
             thinking_mode=self.entry.thinking,
         )
-        yield ModelLoading(0.01, f"starting model worker for {worker_opts.display}")
+        budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
+        yield ModelLoading(0.01, f"starting model worker for {worker_opts.display}",
+                           think_default=self.entry.think_default, default_think_budget=budget)
         from rdebug.runtime.worker import start_worker, worker_log_path
 
         self.log_path = worker_log_path()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from rdebug_tui.state import UiState
 
@@ -23,7 +23,10 @@ def effective_budget(state: UiState) -> str:
     """The thinking budget the next request gets: the user's, else the model's default, else none."""
     if state.think_budget is not None:
         return str(state.think_budget)
-    default = state.stats.extra.get("default_think_budget") if state.stats is not None else None
+    if state.stats is not None:
+        default = state.stats.extra.get("default_think_budget")
+    else:
+        default = state.model_defaults.default_think_budget if state.model_defaults is not None else None
     return str(default) if default else "∞"
 
 
@@ -58,3 +61,15 @@ class StatusBar(Static):
 
     def show(self, text: Text) -> None:
         self.update(text, layout=False)
+
+
+class KeyFooter(Footer):
+    """Textual's footer, with the app's keys in the first frame.
+
+    The stock footer composes its keys only after the screen's first bindings signal and one more
+    refresh (~0.2 s after the first frame here); the app's bindings are known at mount.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._bindings_ready = True
