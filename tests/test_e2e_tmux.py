@@ -21,14 +21,14 @@ pytestmark = [
 ]
 
 RDEBUG = [sys.executable, "-m", "rdebug_tui"]  # the console script: engine CLI + this front end
-FIX = """<think>The page count uses floor division, so the partial last page is lost.</think>
-The page count drops the partial last page.
+FIX = """<think>The check uses < so the last page number is out of range.</think>
+The range check rejects the last page.
 
 paging.py
 <<<<<<< SEARCH
-    pages = len(rows) // size
+    if not 1 <= number < pages:
 =======
-    pages = (len(rows) + size - 1) // size
+    if not 1 <= number <= pages:
 >>>>>>> REPLACE
 """
 
@@ -124,7 +124,7 @@ def test_apply_from_the_app_then_undo_from_the_shell(demo, tmp_path):
     tmux = Tmux(_cmd(trace, "--backend", f"replay:{reply}"), repo, env)
     try:
         screen = tmux.wait_for("✓ verified", timeout=120)
-        assert "+    pages = (len(rows) + size - 1) // size" in screen, screen
+        assert "+    if not 1 <= number <= pages:" in screen, screen
         assert "<<<<<<< SEARCH" in screen  # the edit block shows fenced, not as nested quotes
         tmux.keys("a")
         tmux.wait_for("applied to paging.py", timeout=30)

@@ -138,3 +138,52 @@ def test_numbered_fragment_replaces_the_lines_it_names(tmp_path):
     wrong = reply.replace("   4 |     for value", "   1 |     for value").replace("   6 |", "   3 |").replace(
         "   5 |", "   2 |").replace("zip(values, weights)", "something(else)").replace("total +=", "x = ")
     assert build_patch(root, parse_edits(wrong).edits, ["stats.py"]).problems
+
+
+PAGING = ('import math\n\n\nclass PageOutOfRange(Exception):\n    pass\n\n\n'
+          'def page(rows, number, size=10):\n    pages = math.ceil(len(rows) / size)\n'
+          '    if not 1 <= number < pages:\n        raise PageOutOfRange(f"page {number} of {pages}")\n'
+          '    start = (number - 1) * size\n    return rows[start:start + size]\n')
+FILES = ["paging.py", "tests/test_paging.py"]
+
+
+def _paging_repo(tmp_path):
+    from helpers_patch import make_repo
+
+    return make_repo(tmp_path / "r", {"paging.py": PAGING, "tests/test_paging.py": "def test_x():\n    pass\n"})
+
+
+def test_numbered_listing_with_added_lines_unnumbered(tmp_path):
+    """Small models copy the listing and write the lines they add without numbers."""
+    from rdebug.patch.edits import strip_numbers
+
+    reply = ("Here's the updated `page` function:\n\n```python\n   8 | def page(rows, number, size=10):\n"
+             "   9 |     pages = math.ceil(len(rows) / size)\n  10 |     if not 1 <= number <= pages:\n"
+             "        # the last page is in range too\n        if number < 1 or number > pages:\n"
+             "            raise PageOutOfRange(f\"page {number} of {pages}\")\n  12 |     start = (number - 1) * size\n"
+             "  13 |     return rows[start:start + size]\n```\n")
+    built = build_patch(_paging_repo(tmp_path), parse_edits(reply).edits, FILES)
+    assert built.problems == [] and built.patch.paths == ["paging.py"]
+    assert "+    if not 1 <= number <= pages:\n+        # the last page is in range too" in built.patch.diff
+    # mostly prose with a stray numbered line is left alone
+    assert strip_numbers(["   8 | x = 1", "y = 2", "z = 3"]) == (["   8 | x = 1", "y = 2", "z = 3"], None)
+
+
+def test_a_block_holding_only_the_path_names_the_next_block(tmp_path):
+    reply = ("The fix:\n\n```python\n# paging.py (lines 10-11) — failing frame paging.py:11: page()\n```python\n"
+             "  10 |     if not 1 <= number <= pages:\n>>11 |         raise PageOutOfRange(f\"page {number} of {pages}\")\n"
+             "```\n")
+    edits = parse_edits(reply).edits
+    assert [(e.path, e.lines) for e in edits] == [("paging.py", (10, 11))]
+    built = build_patch(_paging_repo(tmp_path), edits, FILES)
+    assert built.problems == [] and "+    if not 1 <= number <= pages:" in built.patch.diff
+
+
+def test_snippets_quoted_in_the_explanation_do_not_sink_a_usable_edit(tmp_path):
+    fixed = PAGING.split("\n\n\n")[2].replace("number < pages", "number <= pages")
+    reply = (f"paging.py\n```python\n{fixed}```\n\nThe key line is:\n\n```python\nif not 1 <= number <= pages:\n```\n")
+    built = build_patch(_paging_repo(tmp_path), parse_edits(reply).edits, FILES)
+    assert built.problems == [] and built.patch.paths == ["paging.py"]
+    # with no usable block, the snippet is reported as before
+    alone = build_patch(_paging_repo(tmp_path), parse_edits("```python\nif not 1 <= number <= pages:\n```\n").edits, FILES)
+    assert alone.patch is None and "names no file" in alone.problems[0]

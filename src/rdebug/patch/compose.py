@@ -148,6 +148,12 @@ def unnumbered(text: str) -> str | None:
     return "\n".join(lines) if span is not None else None
 
 
+def _aside(edit: Edit) -> bool:
+    """A code block that is neither a whole definition nor lines copied with their numbers: read as
+    part of the explanation when another block of the reply is a usable edit."""
+    return edit.origin == "code" and edit.lines is None
+
+
 def build_patch(
     root: Path,
     edits: Sequence[Edit],
@@ -161,12 +167,15 @@ def build_patch(
     """
     tree = _Tree(root)
     problems: list[str] = []
+    asides: list[str] = []  # code blocks that are no edit at all (a snippet quoted in the explanation)
+    applied = 0
     for edit in edits:
         path = edit.path or _infer_path(tree, edit, candidates)
         if edit.kind == "function" and edit.path and not _defines(tree, edit, edit.path):
             path = _infer_path(tree, edit, candidates) or edit.path  # a mislabelled block: its real home
         if path is None:
-            problems.append(f"{edit.label} names no file; put the file path on the line before the block")
+            message = f"{edit.label} names no file; put the file path on the line before the block"
+            (asides if _aside(edit) else problems).append(message)
             continue
         try:
             rel = normalize(path)
@@ -175,8 +184,11 @@ def build_patch(
                 problems.append(f"{rel} changed since the context was built; run rdebug again")
                 continue
             entry.text = _apply_edit(entry.text, edit, rel, list(candidates))
+            applied += 1
         except (PatchError, LocateError) as exc:
-            problems.append(str(exc))
+            (asides if _aside(edit) and "defines no function" in str(exc) else problems).append(str(exc))
+    if not applied:
+        problems += asides  # nothing else to go on: say why each block was no edit
     if problems:
         return BuildResult(None, problems)
     files: dict[str, tuple[str | None, str | None]] = {}

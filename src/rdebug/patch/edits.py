@@ -161,18 +161,26 @@ NUMBERED_LINE_RE = re.compile(r"^(?:>>|  )?\s*(\d+) \| ?(.*)$")
 
 def strip_numbers(lines: list[str]) -> tuple[list[str], tuple[int, int] | None]:
     """Lines copied from the prompt's listing (``  12 | code``, ``>>13 | code``) without their numbers,
-    and the span they claim; unchanged (and no span) unless every non-blank line is numbered."""
+    and the span they claim; unchanged (and no span) unless the listing's lines lead and make most of it.
+
+    Unnumbered lines among them are kept as they are: small models write lines they add that way.
+    """
     content = [NUMBERED_LINE_RE.match(ln) for ln in lines if ln.strip()]
-    if not content or not all(content):
+    numbered = [m for m in content if m]
+    if not content or not content[0] or len(numbered) < max(2, (len(content) * 3 + 4) // 5) and not all(content):
         return lines, None
-    numbers = [int(m.group(1)) for m in content]
-    stripped = [NUMBERED_LINE_RE.match(ln).group(2) if ln.strip() else ln for ln in lines]
+    numbers = [int(m.group(1)) for m in numbered]
+    stripped = []
+    for ln in lines:
+        m = NUMBERED_LINE_RE.match(ln) if ln.strip() else None
+        stripped.append(m.group(2) if m else ln)
     return stripped, (min(numbers), max(numbers))
 
 
 def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
     """Fenced code blocks that name a file (or define functions): whole definitions to swap in."""
     i, n, index = 0, len(lines), 0
+    carried: str | None = None  # a path named by a block that held only that name
     while i < n:
         fence = FENCE_RE.match(lines[i])
         if not fence:
@@ -186,10 +194,16 @@ def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
         lang = info.split()[0].split(":")[0].lower() if info else ""
         if lang not in NOT_CODE and body:
             from_comment = None if path_in_fence_info(info) else _path_in_first_comment(body)
-            path = path_in_fence_info(info) or from_comment
+            path = path_in_fence_info(info) or from_comment or carried
+            carried = None
             if from_comment:  # the comment line naming the file is not code
                 first = next(n for n, ln in enumerate(body) if ln.strip())
                 body = body[:first] + body[first + 1:]
+            if from_comment and not any(ln.strip() for ln in body) and j < n and FENCE_RE.match(lines[j]).group(2):
+                # "```python / # paging.py (lines 9-17) / ```python / code / ```": the second fence
+                # opens the block the comment names
+                carried, i = from_comment, j
+                continue
             body, span = strip_numbers(body)
             if path is None and i > 0:
                 k = i - 1
