@@ -67,9 +67,12 @@ def test_a_long_answer_follows_its_end_until_scrolled_up():
         async with app.run_test(size=(60, 12)) as pilot:
             log = app.query_one(MarkdownLog)
             await pilot.pause()
+            log.append("A first paragraph long enough to fill the whole width of the panel before a scrollbar.\n\n")
             for i in range(40):
                 log.append(f"Paragraph {i} of the answer.\n\n")
             await pilot.pause()
+            # the scrollbar took two columns: lines were rendered again for the narrower width
+            assert {strip.cell_length for strip in log._done} == {log.scrollable_content_region.width}
             followed = log.scroll_offset.y
             log.scroll_home(animate=False, immediate=True)
             log.append("One more paragraph.\n\n")

@@ -279,10 +279,12 @@ class RdebugApp(App[int]):
         return self.state.last_usage.tokens_per_s if self.state.last_usage else None
 
     def _refresh_status(self, now: float) -> None:
-        text = status_text(self.state, self.model_label, self._live_tps(now))
         # a new state shows at once; a new live speed at most every LIVE_COUNTER_S
         key = status_text(self.state, self.model_label, None).plain
-        if text.plain != self._status_sig and (key != self._status_key or now - self._status_at >= LIVE_COUNTER_S):
+        if key == self._status_key and now - self._status_at < LIVE_COUNTER_S:
+            return
+        text = status_text(self.state, self.model_label, self._live_tps(now))
+        if text.plain != self._status_sig:
             self._status_sig, self._status_key, self._status_at = text.plain, key, now
             self.status_bar.show(text)
 

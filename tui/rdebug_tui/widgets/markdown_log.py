@@ -221,6 +221,9 @@ class MarkdownLog(ScrollView, can_focus=True):
         width = self._content_width()
         if width <= 0:
             return  # not laid out yet: on_mount renders it
+        if width != self._width:  # e.g. the scrollbar appeared: render everything again for the new width
+            self._done_at, self._done, self._tail = 0, [], []
+            self._cache.clear()
         self._width = width
         first_changed = len(self._done)
         old = self._tail
@@ -242,9 +245,11 @@ class MarkdownLog(ScrollView, can_focus=True):
             self._tail += self._fence.lines(self, self._source, fence_at, width)
         if self._tail and self._done:
             self._tail.insert(0, Strip.blank(width))
-        self.virtual_size = Size(width, self.line_count)
-        if follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        size = Size(width, self.line_count)
+        if size != self.virtual_size:  # most appends only lengthen the last line
+            self.virtual_size = size
+            if follow:
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
         # repaint from the first line that changed (Textual's cost is per repainted line)
         new = self._done[first_changed:] + self._tail
         same = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
