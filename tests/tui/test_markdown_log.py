@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.app import App, ComposeResult
-
 from rdebug_tui.widgets.markdown_log import MarkdownLog, block_ends
+from textual.app import App, ComposeResult
 
 DOC = (
     "## Cause\n\n`mean()` divides by `len(values)`, which is **0** for an empty list.\n\n"

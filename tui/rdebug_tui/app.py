@@ -23,12 +23,11 @@ from rdebug_tui.widgets.markdown_log import preload as preload_markdown
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
-from rdebug_tui.widgets.statusbar import KeyFooter, StatusBar, effective_budget, status_text
+from rdebug_tui.widgets.statusbar import KeyFooter, StatusBar, effective_budget
 from rdebug_tui.widgets.thinking import ThinkingPanel, thinking_title
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
 NARROW = 80  # columns below which the sidebar is hidden
-LIVE_COUNTER_S = 0.5  # live counters (tokens, tok/s, seconds) repaint at most this often
 
 
 class RdebugApp(App[int]):
@@ -73,8 +72,6 @@ class RdebugApp(App[int]):
         self._shown_problems: tuple = ()
         self._shown_context: object = None
         self._patch_sig: tuple = ()
-        self._status_sig = self._status_key = ""
-        self._status_at = self._title_at = float("-inf")
         self._user_toggled: AttemptView | None = None  # the view whose thinking the user folded
         self._fatal_shown = False
         self._flush_lock = asyncio.Lock()
@@ -254,13 +251,9 @@ class RdebugApp(App[int]):
             answer.finish()
 
     def _refresh_thinking_title(self, now: float) -> None:
-        panel = self.thinking_panel
-        title = thinking_title(self.state, now)
         view = self.state.current
-        counting = view is not None and view.thinking and not (view.answer_started or view.finished)
-        if panel.title != title and (not counting or now - self._title_at >= LIVE_COUNTER_S):
-            panel.title = title
-            self._title_at = now
+        counting = view is not None and bool(view.thinking) and not (view.answer_started or view.finished)
+        self.thinking_panel.show_title(thinking_title(self.state, now), counting, now)
 
     def _refresh_patch(self) -> None:
         view = self.state.current
@@ -279,14 +272,7 @@ class RdebugApp(App[int]):
         return self.state.last_usage.tokens_per_s if self.state.last_usage else None
 
     def _refresh_status(self, now: float) -> None:
-        # a new state shows at once; a new live speed at most every LIVE_COUNTER_S
-        key = status_text(self.state, self.model_label, None).plain
-        if key == self._status_key and now - self._status_at < LIVE_COUNTER_S:
-            return
-        text = status_text(self.state, self.model_label, self._live_tps(now))
-        if text.plain != self._status_sig:
-            self._status_sig, self._status_key, self._status_at = text.plain, key, now
-            self.status_bar.show(text)
+        self.status_bar.show_state(self.state, self.model_label, lambda: self._live_tps(now), now)
 
     def flush_now(self) -> Any:
         """Fold pending events in immediately (tests)."""

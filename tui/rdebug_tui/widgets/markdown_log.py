@@ -15,7 +15,6 @@ from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-
 _MARKDOWN = None
 
 
@@ -97,7 +96,7 @@ class _OpenFence:
         self.lexer = None
         self.theme = None
 
-    def lines(self, owner: "MarkdownLog", source: str, fence_at: int, width: int) -> list[Strip]:
+    def lines(self, owner: MarkdownLog, source: str, fence_at: int, width: int) -> list[Strip]:
         from rich.syntax import Syntax
 
         head_end = source.find("\n", fence_at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Footer, Static
 
@@ -56,11 +58,26 @@ def status_text(state: UiState, model_label: str, live_tps: float | None) -> Tex
     return text
 
 
+LIVE_COUNTER_S = 0.5  # live counters (tokens, tok/s, seconds) repaint at most this often
+
+
 class StatusBar(Static):
     """One line of fixed size: an update repaints it without a layout pass of the whole screen."""
 
-    def show(self, text: Text) -> None:
-        self.update(text, layout=False)
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown = self._key = ""
+        self._at = float("-inf")
+
+    def show_state(self, state: UiState, model_label: str, live_tps: Callable[[], float | None], now: float) -> None:
+        """A new state shows at once; a new live speed at most every LIVE_COUNTER_S."""
+        key = status_text(state, model_label, None).plain
+        if key == self._key and now - self._at < LIVE_COUNTER_S:
+            return
+        text = status_text(state, model_label, live_tps())
+        if text.plain != self._shown:
+            self._shown, self._key, self._at = text.plain, key, now
+            self.update(text, layout=False)
 
 
 class KeyFooter(Footer):

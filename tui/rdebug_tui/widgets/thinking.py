@@ -9,6 +9,8 @@ from textual.reactive import Reactive
 from textual.widgets import Collapsible, Log
 from textual.widgets._collapsible import CollapsibleTitle
 
+from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S
+
 
 class WrapLog(Log):
     """A ``Log`` that word-wraps as it appends: each write costs O(chunk), never a re-render.
@@ -141,10 +143,17 @@ class ThinkingPanel(Collapsible):
         super().__init__(WrapLog(id="thinking-log"), title="Thinking", collapsed=False, **kwargs)
         self._title = LiveTitle(label="Thinking", collapsed_symbol=self._title.collapsed_symbol,
                                 expanded_symbol=self._title.expanded_symbol, collapsed=False)
+        self._title_at = float("-inf")
 
     def _on_collapsible_title_toggle(self, event: CollapsibleTitle.Toggle) -> None:
         # Textual also runs Collapsible's handler, which does the toggling
         self.post_message(self.UserToggled())
+
+    def show_title(self, title: str, counting: bool, now: float) -> None:
+        """A new title; while it counts live tokens and seconds, at most every LIVE_COUNTER_S."""
+        if self.title != title and (not counting or now - self._title_at >= LIVE_COUNTER_S):
+            self.title = title
+            self._title_at = now
 
     @property
     def log_widget(self) -> WrapLog:
