@@ -152,7 +152,9 @@ class ThinkingPanel(Collapsible):
     def show_title(self, title: str, counting: bool, now: float) -> None:
         """A new title; while it counts live tokens and seconds, at most every LIVE_COUNTER_S."""
         if self.title != title and (not counting or now - self._title_at >= LIVE_COUNTER_S):
-            self.title = title
+            # only the title line repaints (setting ``title`` repaints the whole panel)
+            self.set_reactive(Collapsible.title, title)
+            self._title.label = title
             self._title_at = now
 
     @property
