@@ -11,9 +11,10 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from rdebug_tui.widgets.growing import GrowsWithoutLayout
 
 _MARKDOWN = None
 
@@ -142,15 +143,12 @@ def _lexer(name: str):
         return get_lexer_by_name("text")
 
 
-class MarkdownLog(ScrollView, can_focus=True):
+class MarkdownLog(GrowsWithoutLayout, ScrollView, can_focus=True):
     """A read-only Markdown document that grows by ``append`` and follows its end unless scrolled up."""
 
     DEFAULT_CSS = """
     MarkdownLog { background: $surface; overflow-x: hidden; overflow-y: auto; height: 1fr; }
     """
-
-    # growing needs no layout pass of the screen, only the scrollbar's update (see WrapLog)
-    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, text: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -159,7 +157,6 @@ class MarkdownLog(ScrollView, can_focus=True):
         self._done: list[Strip] = []
         self._tail: list[Strip] = []
         self._width = 0  # the width the lines were rendered for
-        self._rewrap_timer = None
         self._fence = _OpenFence()
         self._style = None
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)  # finished lines, cropped
@@ -176,9 +173,7 @@ class MarkdownLog(ScrollView, can_focus=True):
     def update(self, text: str) -> None:
         """Replace the document."""
         self._source = text
-        self._done_at, self._done, self._tail = 0, [], []
-        self._cache.clear()
-        self._fence = _OpenFence()
+        self._forget_lines()
         self._render(follow=False)
         self.scroll_home(animate=False, immediate=True)
 
@@ -196,16 +191,16 @@ class MarkdownLog(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         if self._content_width() != self._width:
-            if self._rewrap_timer is not None:
-                self._rewrap_timer.stop()
-            self._rewrap_timer = self.set_timer(0.1, self._rewrap)
+            self.rewrap_soon(self._rewrap)
 
     def _rewrap(self) -> None:
-        self._rewrap_timer = None
         if self._content_width() != self._width:
-            self._done_at, self._done, self._tail = 0, [], []
-            self._cache.clear()
-            self._render(follow=self.is_vertical_scroll_end)
+            self._render(follow=self.is_vertical_scroll_end)  # renders everything for the new width
+
+    def _forget_lines(self) -> None:
+        self._done_at, self._done, self._tail = 0, [], []
+        self._cache.clear()
+        self._fence = _OpenFence()
 
     def _lines(self, text: str, width: int) -> list[Strip]:
         console = self.app.console
@@ -221,8 +216,7 @@ class MarkdownLog(ScrollView, can_focus=True):
         if width <= 0:
             return  # not laid out yet: on_mount renders it
         if width != self._width:  # e.g. the scrollbar appeared: render everything again for the new width
-            self._done_at, self._done, self._tail = 0, [], []
-            self._cache.clear()
+            self._forget_lines()
         self._width = width
         first_changed = len(self._done)
         old = self._tail
@@ -255,10 +249,6 @@ class MarkdownLog(ScrollView, can_focus=True):
         if same < max(len(old), len(new)):
             start = first_changed + same
             self.refresh_lines(start, max(len(old), len(new)) - same)
-
-    def watch_virtual_size(self, size: Size) -> None:
-        if self.is_mounted:
-            self._scroll_update(size)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.widgets import Collapsible, Log
 from textual.widgets._collapsible import CollapsibleTitle
 
+from rdebug_tui.widgets.growing import GrowsWithoutLayout
 from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S
 
 
-class WrapLog(Log):
+class WrapLog(GrowsWithoutLayout, Log):
     """A ``Log`` that word-wraps as it appends: each write costs O(chunk), never a re-render.
 
     The raw text is kept, so a resize re-wraps everything once (debounced), not per token.
     """
-
-    # A new line grows the virtual size; that needs no layout pass of the whole screen, only the
-    # scrollbar's update (a scrollbar appearing still asks for one).
-    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(auto_scroll=True, **kwargs)
         self._col = 0
         self._raw: list[str] = []
         self._wrapped_at = 0  # the width the current lines were wrapped for
-        self._rewrap_timer = None
 
     def _wrap_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -45,19 +39,12 @@ class WrapLog(Log):
         """Everything appended since the last clear, unwrapped."""
         return "".join(self._raw)
 
-    def watch_virtual_size(self, size: Size) -> None:
-        if self.is_mounted:
-            self._scroll_update(size)
-
     def on_resize(self) -> None:
         if self._raw and self._wrap_width() != self._wrapped_at:
-            if self._rewrap_timer is not None:
-                self._rewrap_timer.stop()
-            self._rewrap_timer = self.set_timer(0.1, self.rewrap)
+            self.rewrap_soon(self.rewrap)
 
     def rewrap(self) -> None:
         """Wrap the whole text again for the current width."""
-        self._rewrap_timer = None
         if self._wrap_width() == self._wrapped_at:
             return
         raw = self.text
