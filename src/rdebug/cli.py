@@ -57,7 +57,8 @@ def _common_parser() -> argparse.ArgumentParser:
     m.add_argument("--threads", type=int, metavar="N", help="CPU threads")
     m.add_argument("--kv-type", choices=["f16", "q8_0"], help="KV cache type")
     m.add_argument("--max-tokens", type=int, metavar="N", help="max tokens per reply (thinking + answer)")
-    m.add_argument("--think", dest="thinking", action="store_const", const=True, help="let the model think (default)")
+    m.add_argument("--think", dest="thinking", action="store_const", const=True,
+                   help="let the model think (default: as the model's catalog entry says)")
     m.add_argument("--no-think", dest="thinking", action="store_const", const=False, help="answer without thinking")
     m.add_argument("--think-budget", type=int, metavar="N", help="close the thought after N tokens")
     m.add_argument("--models-dir", metavar="DIR", help="where GGUF files live")

@@ -77,7 +77,7 @@ class Usage:
 
 @dataclass
 class Done:
-    reason: str = "stop"  # "stop", "length", "cancelled"
+    reason: str = "stop"  # "stop", "length", "repetition" (stopped in a loop), "cancelled"
 
 
 @dataclass

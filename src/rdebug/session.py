@@ -184,7 +184,7 @@ class DebugSession:
                 self.backend = None
                 raise _Stop()
 
-    def _repair(self, hint: str | None = None) -> Iterator[SessionEvent]:
+    def _repair(self, hint: str | None = None, question: bool = False) -> Iterator[SessionEvent]:
         from rdebug.context.render import format_for_prompt
         from rdebug.patch.loop import RepairLoop
 
@@ -214,6 +214,7 @@ class DebugSession:
             expected_hashes=self._hashes,
             history=history,
             regression_cmd=self._regression_cmd(),
+            question=question,
         )
         self._loop = loop
         try:
@@ -235,6 +236,8 @@ class DebugSession:
         return None if not cmd or cmd == self.command else list(cmd)
 
     def _ask(self, text: str) -> Iterator[SessionEvent]:
+        from rdebug.patch.prompt import is_question, question_turn
+
         if self.problem is None:
             # no failure yet: the question itself is the problem description
             from rdebug.intake.freetext import problem_from_text
@@ -247,7 +250,10 @@ class DebugSession:
         else:
             if self.context is None:
                 yield from self._context_events()
-            yield from self._repair(hint=text)
+            if is_question(text):  # answered once; verified only if the reply holds a fix
+                yield from self._repair(hint=question_turn(text), question=True)
+            else:  # a hint: the repair loop again, with the hint as the next turn
+                yield from self._repair(hint=text)
         yield Done("cancelled" if self._cancel.is_set() else "stop")
 
     def _rerun(self) -> Iterator[SessionEvent]:

@@ -58,6 +58,9 @@ def test_unknown_file_and_unmatched_search_are_problems(cart_repo):
 def test_syntax_breaking_and_whitespace_only_patches_are_rejected(cart_repo):
     broken = FIX_REPLY.replace("    return total - total * percent / 100", "    return (total -")
     assert "no longer parses" in build_patch(cart_repo, parse_edits(broken).edits).problems[0]
+    # an `if` with no block at the end of the file: tree-sitter accepts it, Python does not
+    headless = FIX_REPLY.replace("    return total - total * percent / 100", "    if percent:")
+    assert "no longer parses (syntax error near line 9" in build_patch(cart_repo, parse_edits(headless).edits).problems[0]
     ws = FIX_REPLY.replace("    return total - total * percent / 100", "    return total + total * percent / 100   ")
     assert "only change whitespace" in build_patch(cart_repo, parse_edits(ws).edits).problems[0]
     same = FIX_REPLY.replace("    return total - total * percent / 100", "    return total + total * percent / 100")
@@ -167,6 +170,8 @@ def test_numbered_listing_with_added_lines_unnumbered(tmp_path):
     assert "+    if not 1 <= number <= pages:\n+        # the last page is in range too" in built.patch.diff
     # mostly prose with a stray numbered line is left alone
     assert strip_numbers(["   8 | x = 1", "y = 2", "z = 3"]) == (["   8 | x = 1", "y = 2", "z = 3"], None)
+    # a failing line marked with a single ">" (the listing uses ">>") is still a numbered line
+    assert strip_numbers(["   9 |     f = g()", ">  10 |     return f[\"k\"]"]) == (["    f = g()", "    return f[\"k\"]"], (9, 10))
 
 
 def test_a_block_holding_only_the_path_names_the_next_block(tmp_path):

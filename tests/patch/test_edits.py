@@ -151,3 +151,30 @@ def test_path_line_inside_the_fence():
 
     reply = "```python\ntests/test_pricing.py\ndef apply_discount(price):\n    return price\n```\n"
     assert [e.path for e in parse_edits(reply).edits] == ["tests/test_pricing.py"]
+
+
+def test_git_conflict_style_markers_are_search_replace_blocks():
+    reply = """Fix:
+```python
+<<<<<<< paging.py
+    start = number * size
+=======
+    start = (number - 1) * size
+>>>>>>> paging.py
+```
+
+src/b.py
+<<<<<<< HEAD
+x = 1
+=======
+x = 2
+>>>>>>>
+"""
+    parsed = parse_edits(reply)
+    assert parsed.problems == []
+    first, second = parsed.edits
+    assert (first.path, first.search, first.replace) == ("paging.py", "    start = number * size\n",
+                                                        "    start = (number - 1) * size\n")
+    assert (second.path, second.search, second.replace) == ("src/b.py", "x = 1\n", "x = 2\n")
+    # prose with arrows is not a marker
+    assert parse_edits("a <<<<<<< b c\n=======\n").edits == []

@@ -65,3 +65,10 @@ def test_replace_definitions_by_name_reindented():
 def test_replace_definitions_unknown_name():
     with pytest.raises(LocateError, match="no single definition named nope"):
         replace_definitions("cart.py", TEXT, "def nope():\n    pass\n")
+
+
+def test_original_then_corrected_definition_in_one_block_uses_the_last():
+    block = ("# Original\ndef count(self):\n    return len(self.items)\n\n"
+             "# Corrected\ndef count(self):\n    return len(self.items) + 1\n")
+    out = replace_definitions("cart.py", TEXT, block)
+    assert "    def count(self):\n        return len(self.items) + 1\n" in out and out.count("def count") == 1

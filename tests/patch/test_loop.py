@@ -152,3 +152,32 @@ def test_a_repeated_failed_patch_is_not_run_again(cart_repo):
     assert loop.attempts[1].repeat_of == 1 and not loop.attempts[1].verified
     assert "same fix as in attempt 1" in backend.requests[2].messages[-1].content
     assert loop.attempts[2].verified
+
+
+def test_a_follow_up_question_is_answered_once_and_verified_only_with_a_fix(cart_repo):
+    from rdebug.patch.prompt import question_turn
+    from rdebug.runtime.base import ChatMessage
+
+    history = [ChatMessage("user", question_turn("why does discount add?"))]
+    backend, loop = _loop(cart_repo, [NO_EDIT, FIX_REPLY], history=history, question=True)
+    events = list(loop.run())
+    assert len(backend.requests) == 1 and len(loop.attempts) == 1
+    assert not any(isinstance(e, (PatchRejected, PatchProposed)) for e in events)
+    assert loop.attempts[0].patch is None and loop.attempts[0].rejected_reason is None
+    assert "Answer the question above" in backend.requests[0].messages[-1].content
+    assert loop.history[-1].role == "assistant"
+    # a question whose reply holds a fix: the fix is verified like any other
+    backend, loop = _loop(cart_repo, [FIX_REPLY], history=history, question=True)
+    list(loop.run())
+    assert [a.verified for a in loop.attempts] == [True]
+
+
+def test_questions_and_hints_are_told_apart():
+    from rdebug.patch.prompt import is_question
+
+    for text in ("why was page 3 rejected?", "what does pages hold", "is the check wrong?", "Explain line 14",
+                 "How do I run it?"):
+        assert is_question(text), text
+    for text in ("the bug is in the parser, not the lexer", "try the range check?", "fix it in paging.py",
+                 "use <= in the check", "", "   "):
+        assert not is_question(text), text

@@ -61,6 +61,14 @@ def test_prompt_cache_reuse(backend):
     assert follow.ttft_s < first.ttft_s
 
 
+def test_a_reply_stuck_in_a_loop_is_stopped_early(backend):
+    prompt = "Count from 1 to 500, one number per line, writing 'Invoice number N is late.' for each N."
+    events = list(backend.generate(request(prompt, 600)))
+    usage = [e for e in events if isinstance(e, Usage)][0]
+    assert isinstance(events[-1], Done) and events[-1].reason == "repetition"
+    assert usage.answer_tokens < 400
+
+
 def test_cancel_stops_generation_promptly(backend):
     events: list = []
     started = threading.Event()

@@ -38,6 +38,7 @@ def test_followup_becomes_an_attempt_and_usage_wins_over_counts():
     state.begin_followup("why?")
     state.apply(ev.AttemptStarted(1), 0.0)
     assert len(state.attempts) == 1 and state.current.attempt == 1 and state.current.question == "why?"
+    assert state.current.label == "Follow-up · attempt 1"
     state.apply(ev.ThinkingDelta("a"), 0.0)
     state.apply(ev.Usage(10, 42, 3, 0.1, 12.5), 2.0)
     assert state.current.thinking_tokens == 42 and state.current.tokens_per_s(9.0) == 12.5

@@ -44,7 +44,9 @@ class AttemptView:
     def label(self) -> str:
         if self.attempt is None:
             return "Follow-up"
-        return f"Attempt {self.attempt}" + (f" · sample {self.sample}" if self.sample > 1 else "")
+        label = f"attempt {self.attempt}" if self.question else f"Attempt {self.attempt}"
+        label = f"Follow-up · {label}" if self.question else label  # loops after a follow-up count from 1
+        return label + (f" · sample {self.sample}" if self.sample > 1 else "")
 
     @property
     def thinking_tokens(self) -> int:

@@ -9,9 +9,11 @@ from rdebug.patch.udiff import parse_unified_diffs
 
 __all__ = ["Edit", "ParsedEdits", "parse_edits"]
 
-SEARCH_RE = re.compile(r"^\s*<{5,9}\s*SEARCH\b.*$", re.IGNORECASE)
+# ``<<<<<<< SEARCH`` … ``>>>>>>> REPLACE``; small models also write git-conflict style markers,
+# ``<<<<<<< src/a.py`` (the path on the marker), ``<<<<<<< HEAD`` or a bare ``<<<<<<<``.
+SEARCH_RE = re.compile(r"^\s*<{5,9}\s*(SEARCH\b.*|ORIGINAL|HEAD|(?P<path>[^\s<>=]+)|)\s*$", re.IGNORECASE)
 DIVIDER_RE = re.compile(r"^\s*={5,9}\s*$")
-REPLACE_RE = re.compile(r"^\s*>{5,9}\s*(REPLACE|UPDATED)\b.*$", re.IGNORECASE)
+REPLACE_RE = re.compile(r"^\s*>{5,9}\s*((REPLACE|UPDATED)\b.*|[^\s<>=]+|)\s*$", re.IGNORECASE)
 FENCE_RE = re.compile(r"^\s*(```+|~~~+)\s*(.*)$")
 PATH_TOKEN_RE = re.compile(r"[\w@+\-.]*(?:[/\\][\w@+\-.]+)*\.[A-Za-z][\w]{0,9}")
 NOT_CODE = {"bash", "sh", "shell", "console", "text", "txt", "output", "log", "diff", "patch", "json", "toml"}
@@ -84,7 +86,8 @@ def _search_replace_blocks(lines: list[str], out: ParsedEdits) -> None:
             i += 1
             continue
         index += 1
-        path = _path_before(lines, i) or fence_path or last_path
+        marker = SEARCH_RE.match(line).group("path")
+        path = (clean_path(marker) if marker else None) or _path_before(lines, i) or fence_path or last_path
         search: list[str] = []
         replace: list[str] = []
         j = i + 1
@@ -156,7 +159,7 @@ def _path_in_first_comment(body: list[str]) -> str | None:
     return bare if bare and "/" in bare or bare and _has_code_ext(bare) else None
 
 
-NUMBERED_LINE_RE = re.compile(r"^(?:>>|  )?\s*(\d+) \| ?(.*)$")
+NUMBERED_LINE_RE = re.compile(r"^(?:>{1,2}|  )?\s*(\d+) \| ?(.*)$")  # ">>" marks failing lines; models write ">" too
 
 
 def strip_numbers(lines: list[str]) -> tuple[list[str], tuple[int, int] | None]:

@@ -28,6 +28,9 @@ def replace_definitions(path: str, text: str, block: str, label: str = "code blo
     new_defs = definitions(path, block)
     if not new_defs:
         raise LocateError(f"{label} defines no function; use SEARCH/REPLACE blocks")
+    # "the original function, then the corrected one" in one block: the last definition of a name wins
+    last = {d.name: d for d in new_defs}
+    new_defs = [d for d in new_defs if last[d.name] is d]
     block_lines = block.split("\n")
     lines = text.split("\n")
     targets = definitions(path, text)

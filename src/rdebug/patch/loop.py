@@ -28,6 +28,7 @@ from rdebug.patch.compose import build_patch
 from rdebug.patch.diff import Patch
 from rdebug.patch.edits import parse_edits
 from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback
+from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_note
 from rdebug.patch.verify import baseline_failures, verify_patch
 from rdebug.runtime.base import ChatMessage, GenerationRequest
 
@@ -83,7 +84,11 @@ def _looks_like_test(path: str) -> bool:
 
 
 class RepairLoop:
-    """``run()`` yields events; afterwards ``attempts``, ``best`` and ``history`` (turns after the prefix)."""
+    """``run()`` yields events; afterwards ``attempts``, ``best`` and ``history`` (turns after the prefix).
+
+    ``question``: the last turn of ``history`` is a follow-up question; the reply is an answer, and a
+    patch only when it holds an edit (no rejection and no retries otherwise).
+    """
 
     def __init__(
         self,
@@ -103,14 +108,17 @@ class RepairLoop:
         expected_hashes: Mapping[str, str | None] | None = None,
         history: Sequence[ChatMessage] = (),
         verify: bool = True,
+        question: bool = False,
     ) -> None:
         self.problem = problem
         self.context_text = context_text
         self.backend = backend
         self.root = Path(root)
         self.command = list(command) if command else None
-        self.max_attempts = max(1, attempts)
-        self.samples = max(1, samples)
+        # a follow-up question gets one reply; it is verified only when it holds a fix
+        self.question = question
+        self.max_attempts = 1 if question else max(1, attempts)
+        self.samples = 1 if question else max(1, samples)
         self.timeout_s = timeout_s
         self.regression_cmd = list(regression_cmd) if regression_cmd else None
         self.thinking = thinking
@@ -197,8 +205,15 @@ class RepairLoop:
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is None:
             return rejected_feedback([attempt.rejected_reason or "no usable edit"], self.edit_format)
+        site = None
+        if not attempt.regressions and not attempt.timed_out:
+            site = unchanged_failure(self.problem, attempt.output_tail, self.root)
+        # a fix whose edits never ran before the error is only named (shown its diff, a small model
+        # rewrites the same idea); any other is shown, to be corrected
+        hide = site is not None and edits_below(site, attempt.patch)
         text = failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out,
-                               diff=attempt.patch.diff, edit_format=self.edit_format)
+                               diff=None if hide else attempt.patch.diff, edit_format=self.edit_format,
+                               note=unchanged_note(site, attempt.patch) if site else "")
         if attempt.repeat_of is not None:
             text = (f"You proposed the same fix as in attempt {attempt.repeat_of} again; it was already "
                     f"tested and fails. Do not repeat it.\n{text}")
@@ -208,7 +223,7 @@ class RepairLoop:
         """Stream one reply into ``attempt``; returns True when the backend failed fatally."""
         request = GenerationRequest(
             messages=list(messages), max_tokens=self.max_tokens, thinking=self.thinking,
-            think_budget=self.think_budget,
+            think_budget=self.think_budget, explore=attempt.index > 1 or attempt.sample > 1,
         )
         try:
             for ev in self.backend.generate(request):
@@ -252,6 +267,9 @@ class RepairLoop:
                 built = build_patch(self.root, parsed.edits, self._candidates(), self.expected_hashes)
                 attempt.patch = built.patch
                 attempt.rejected_reason = "; ".join(built.problems) or None
+        if attempt.patch is None and self.question:
+            attempt.rejected_reason = None  # an answer without a fix is what a question asks for
+            return
         if attempt.patch is None:
             yield PatchRejected(n, attempt.rejected_reason or "no usable edit", s)
             return

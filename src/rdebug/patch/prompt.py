@@ -10,6 +10,7 @@ Two formats (the catalog's ``edit_format`` picks one per model):
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Sequence
 
@@ -49,6 +50,30 @@ into the code and check your idea against the code shown. Then close the tag and
 NO_THINKING = "Answer directly, without a long preamble."
 
 ASK = "Fix the failure above: name the root cause, then give the fix as described."
+
+QUESTION = ("Answer the question above about this failure and the code shown, briefly. Give a fix only if "
+            "the question asks for one or your answer changes the fix; then give it as described.")
+
+_ASKING = {"why", "what", "how", "where", "when", "which", "who", "whose", "explain", "describe"}
+_TELLING = {"fix", "try", "change", "use", "make", "look", "check", "don't", "do", "dont", "please", "the", "it"}
+
+
+def is_question(text: str) -> bool:
+    """Whether a follow-up asks something (answered) rather than hints at the fix (repair loop again).
+
+    "why is page 3 rejected?" and "explain the check" ask; "the bug is in the parser" and "try the
+    range check?" tell.
+    """
+    words = re.findall(r"[a-z']+", text.strip().lower())
+    if not words or words[0] in _TELLING:
+        return False
+    return text.strip().endswith("?") or words[0] in _ASKING
+
+
+def question_turn(text: str) -> str:
+    """The user turn for a follow-up question."""
+    return f"{text.strip()}\n\n{QUESTION}"
+
 
 RETRY = {
     "search-replace": "reply with a different fix as new SEARCH/REPLACE blocks against the ORIGINAL files "
@@ -97,8 +122,9 @@ def fix_messages(context_text: str, thinking_mode: str, thinking: bool = True,
 
 def failed_feedback(command: Sequence[str], output_tail: str, regressions: Sequence[str] = (),
                     timed_out: bool = False, diff: str | None = None,
-                    edit_format: str = "search-replace") -> str:
-    """The next user turn after a patch that did not make the command pass."""
+                    edit_format: str = "search-replace", note: str = "") -> str:
+    """The next user turn after a patch that did not make the command pass (``note``: what the output
+    shows about the patch, e.g. that the failure did not move)."""
     cmd = shlex.join(command)
     if regressions:
         head = (f"With your fix `{cmd}` passes, but these tests that passed before now fail: "
@@ -108,7 +134,8 @@ def failed_feedback(command: Sequence[str], output_tail: str, regressions: Seque
     else:
         head = f"I applied your fix to a copy of the repository and ran `{cmd}`. It still fails:"
     tried = f"You proposed this fix:\n```diff\n{diff.strip()}\n```\n" if diff else ""
-    return (f"{tried}{head}\n```\n{output_tail.strip()}\n```\n"
+    note = f"{note.strip()}\n" if note.strip() else ""
+    return (f"{tried}{head}\n```\n{output_tail.strip()}\n```\n{note}"
             f"That fix is wrong or incomplete. Find the real cause and {RETRY[_format(edit_format)]}.")
 
 

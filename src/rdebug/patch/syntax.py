@@ -71,10 +71,15 @@ def parse(path: str, text: str) -> Node | None:
 
 
 def first_error_line(path: str, text: str) -> int | None:
-    """1-based line of the first syntax error, None when it parses (or the language is unsupported)."""
+    """1-based line of the first syntax error, None when it parses (or the language is unsupported).
+
+    Python is also compiled: tree-sitter accepts an ``if …:`` with no block after it at the end of a file.
+    """
     root = parse(path, text)
-    if root is None or not root.has_error:
+    if root is None:
         return None
+    if not root.has_error:
+        return _python_error_line(text) if path.endswith((".py", ".pyi")) else None
     stack = [root]
     while stack:
         node = stack.pop()
@@ -82,6 +87,21 @@ def first_error_line(path: str, text: str) -> int | None:
             return node.start_point[0] + 1
         stack.extend(reversed([c for c in node.children if c.has_error or c.is_error or c.is_missing]))
     return root.start_point[0] + 1
+
+
+def _python_error_line(text: str) -> int | None:
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our business
+            ast.parse(text)
+    except SyntaxError as exc:
+        return exc.lineno or 1
+    except (ValueError, RecursionError, MemoryError):  # null bytes, absurd nesting: leave it to tree-sitter
+        return None
+    return None
 
 
 def _name(node: Node) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Protocol
 
 from rdebug.events import ModelReady, ModelStats, RuntimeEvent
@@ -34,6 +34,22 @@ class GenerationRequest:
     think_budget: int | None = None  # tokens of thinking before the thought is closed
     sampling: Sampling | None = None  # None: the catalog's recommendation for the model
     stop: list[str] = field(default_factory=list)
+    explore: bool = False  # a retry: sample more widely (temperature at least RETRY_TEMPERATURE)
+
+
+RETRY_TEMPERATURE = 0.5  # 0.7 made the 1.5B default write garbage on retries
+
+
+def sampling_for(request: GenerationRequest, default: Sampling | None = None) -> Sampling | None:
+    """The sampling to use: the request's, else ``default``; warmer when the request explores.
+
+    None only when neither is given and the request does not explore (a server keeps its own defaults).
+    """
+    s = request.sampling or default
+    if not request.explore:
+        return s
+    s = s or Sampling()
+    return replace(s, temperature=RETRY_TEMPERATURE) if s.temperature < RETRY_TEMPERATURE else s
 
 
 class Backend(Protocol):

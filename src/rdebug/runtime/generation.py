@@ -9,7 +9,8 @@ import time
 from typing import Any
 
 from rdebug.events import AnswerDelta, Done, Error, ThinkingDelta, Usage
-from rdebug.runtime.base import GenerationRequest, Sampling
+from rdebug.runtime.base import GenerationRequest, Sampling, sampling_for
+from rdebug.runtime.repetition import LoopGuard
 from rdebug.runtime.messages import Batch, GenerateCmd
 from rdebug.runtime.splitter import CLOSE_THOUGHT, ThinkingSplitter
 from rdebug.runtime.worker import Loaded
@@ -68,7 +69,7 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
 
     t0 = time.perf_counter()
     req = cmd.request
-    s = req.sampling or Sampling()
+    s = sampling_for(req) or Sampling()
     llm = st.llm
     mode = st.options.thinking_mode
     _, tokens, in_thought = render_prompt(st, req, cmd.template_kwargs)
@@ -100,6 +101,7 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
     reason = "stop"
     first_s: float | None = None
     tail = ""
+    looping = LoopGuard()
     try:
         with _Abort(st, cancel):
             try:
@@ -141,7 +143,14 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
             if n_think + n_answer + pending >= max_new or len(tokens) + len(generated) >= st.n_ctx - 8:
                 reason = "length"
                 break
-            if inject is None and req.think_budget is not None and splitter.in_thought and n_think >= req.think_budget:
+            stuck = looping.feed(text)
+            if stuck and not (splitter.in_thought and CLOSE_THOUGHT.get(mode)):
+                reason = "repetition"
+                break
+            over_budget = req.think_budget is not None and n_think >= req.think_budget
+            if inject is None and splitter.in_thought and (over_budget or stuck):  # a looping thought is closed
+                if stuck:
+                    looping = LoopGuard()
                 close = CLOSE_THOUGHT.get(mode)
                 if close:
                     inject = llm.tokenize(close.encode("utf-8"), add_bos=False, special=True)

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import httpx
 
 from rdebug.events import Done, Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent, ThinkingDelta, Usage
-from rdebug.runtime.base import GenerationRequest
+from rdebug.runtime.base import GenerationRequest, sampling_for
 from rdebug.runtime.catalog import load_catalog
 from rdebug.runtime.fake import estimate_tokens
 from rdebug.runtime.splitter import ThinkingSplitter
@@ -76,7 +76,7 @@ class OpenAIBackend:
         yield ModelReady(self.stats)
 
     def _body(self, request: GenerationRequest) -> dict[str, Any]:
-        s = request.sampling or (self.entry.sampling if self.entry.family else None)
+        s = sampling_for(request, self.entry.sampling if self.entry.family else None)
         body: dict[str, Any] = {
             "model": self.model or "default",
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
