@@ -181,3 +181,18 @@ def test_questions_and_hints_are_told_apart():
     for text in ("the bug is in the parser, not the lexer", "try the range check?", "fix it in paging.py",
                  "use <= in the check", "", "   "):
         assert not is_question(text), text
+
+
+def test_a_reply_cut_short_is_reported_with_its_attempt(cart_repo):
+    from rdebug.events import Status
+
+    class Looping(ScriptedBackend):
+        def generate(self, request):
+            for ev in super().generate(request):
+                yield Done("repetition") if isinstance(ev, Done) else ev
+
+    loop = RepairLoop(PROBLEM, "## Problem\n...", Looping([FIX_REPLY]), cart_repo, CHECK, timeout_s=60)
+    events = list(loop.run())
+    notes = [e.message for e in events if isinstance(e, Status)]
+    assert notes == ["attempt 1: the model kept repeating itself, so its reply was stopped"]
+    assert loop.attempts[0].verified  # what came before the cut is still used

@@ -173,8 +173,6 @@ class RdebugApp(App[int]):
                 self.notify(event.message, title="error", severity="error", timeout=8)
         elif isinstance(event, ev.Done) and event.reason == "cancelled":
             self.notify("cancelled", timeout=3)
-        elif isinstance(event, ev.Done) and event.reason == "repetition":
-            self.notify("the model kept repeating itself: its reply was stopped early", severity="warning")
         elif isinstance(event, ev.Done) and event.reason == "length":
             self.notify("the reply hit the token limit (raise max_tokens or lower the thinking budget)",
                         severity="warning")

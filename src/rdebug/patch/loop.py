@@ -18,6 +18,7 @@ from rdebug.events import (
     PatchRejected,
     PatchVerified,
     SessionEvent,
+    Status,
     resolve_thinking,
     ThinkingDelta,
     Usage,
@@ -61,6 +62,12 @@ class Attempt:
             "rejected_reason": self.rejected_reason,
             "regressions": list(self.regressions),
         }
+
+
+CUT_SHORT = {
+    "repetition": "the model kept repeating itself, so its reply was stopped",
+    "length": "the reply hit the token limit (raise max_tokens)",
+}
 
 
 def rank(attempt: Attempt) -> tuple:
@@ -233,8 +240,10 @@ class RepairLoop:
                     attempt.answer += ev.text
                 elif isinstance(ev, Usage):
                     attempt.usage = ev
-                elif isinstance(ev, Done):
-                    continue  # the caller emits Done once for the whole session
+                elif isinstance(ev, Done):  # the caller emits Done once for the whole session
+                    if ev.reason in CUT_SHORT:
+                        yield Status(f"attempt {attempt.index}: {CUT_SHORT[ev.reason]}")
+                    continue
                 elif isinstance(ev, Error):
                     attempt.rejected_reason = ev.message
                     yield ev
