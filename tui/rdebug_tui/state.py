@@ -44,8 +44,8 @@ class AttemptView:
     def label(self) -> str:
         if self.attempt is None:
             return "Follow-up"
-        label = f"attempt {self.attempt}" if self.question else f"Attempt {self.attempt}"
-        label = f"Follow-up · {label}" if self.question else label  # loops after a follow-up count from 1
+        # loops after a follow-up count from 1 again: the label tells them apart
+        label = f"Follow-up · attempt {self.attempt}" if self.question else f"Attempt {self.attempt}"
         return label + (f" · sample {self.sample}" if self.sample > 1 else "")
 
     @property

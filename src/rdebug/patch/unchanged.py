@@ -109,10 +109,16 @@ def describe_change(patch: Patch) -> str:
     return ", ".join(parts)
 
 
+def _first_below(site: FailureSite, patch: Patch) -> int | None:
+    """The first changed line when the patch only changes lines below the raising line of its file."""
+    first = first_changed_line(patch, site.path)
+    below = bool(site.line) and first is not None and first > site.line and patch.paths == [site.path]
+    return first if below else None
+
+
 def edits_below(site: FailureSite, patch: Patch) -> bool:
     """Does the patch only change lines below the raising line of its file (code that never ran)?"""
-    first = first_changed_line(patch, site.path)
-    return bool(site.line) and first is not None and first > site.line and patch.paths == [site.path]
+    return _first_below(site, patch) is not None
 
 
 def unchanged_note(site: FailureSite, patch: Patch) -> str:
@@ -121,8 +127,8 @@ def unchanged_note(site: FailureSite, patch: Patch) -> str:
     where += f" in {site.function}()" if site.function else ""
     text = f"The same error is still raised from the same place: `{site.exception}: {site.message}` at {where}"
     text += f":\n```\n{site.code}\n```\n" if site.code else ".\n"
-    if edits_below(site, patch):
-        first = first_changed_line(patch, site.path)
+    first = _first_below(site, patch)
+    if first is not None:
         return text + (f"Your edits ({describe_change(patch)}) start at line {first}, below that line, so they "
                        f"never run before the error is raised: do not repeat them or build on them. The cause "
                        f"is in what leads to line {site.line} (for example the condition that decides to raise "
