@@ -8,29 +8,30 @@ from typing import Any, Callable, Iterator
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from rdebug import events as ev
 from rdebug.errors import ExitCode, RdebugError
-from rdebug_tui.keys import BINDINGS, check_keymap, help_rows
-from rdebug_tui.screens import ConfirmScreen, ErrorScreen, HelpScreen
+from rdebug_tui.actions import KeyActions
+from rdebug_tui.keys import BINDINGS, check_keymap
+from rdebug_tui.screens import ErrorScreen
 from rdebug_tui.state import AttemptView, UiState, WorkerDone
 from rdebug_tui.stream import EventBuffer
 from rdebug_tui.styles import CSS
 from rdebug_tui.widgets.answer import AnswerPanel
 from rdebug_tui.widgets.markdown_log import preload as preload_markdown
 from rdebug_tui.widgets.context import ContextPanel
+from rdebug_tui.widgets.layout import Column, MainScreen, Row
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
-from rdebug_tui.widgets.statusbar import KeyFooter, StatusBar, effective_budget
+from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S, KeyFooter, StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel, thinking_title
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
 NARROW = 80  # columns below which the sidebar is hidden
 
 
-class RdebugApp(App[int]):
+class RdebugApp(KeyActions, App[int]):
     """The interactive view of one debugging session (see ``rdebug_tui.run_tui``)."""
 
     TITLE = "rdebug"
@@ -85,20 +86,27 @@ class RdebugApp(App[int]):
         self.status_bar = StatusBar(id="status")
 
     # --- layout ---------------------------------------------------------------
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield Static("Terminal narrower than 80 columns: compact layout (problem and context hidden; "
                      "widen the terminal to see them).", id="narrow-notice")
-        with Horizontal(id="main"):
-            with Vertical(id="sidebar"):
+        with Row(id="main"):
+            with Column(id="sidebar"):
                 yield self.problem_panel
                 yield self.context_panel
-            with Vertical(id="work"):
-                yield self.thinking_panel
-                yield self.answer_panel
-                yield self.patch_panel
-        yield self.followup
-        yield self.status_bar
-        yield KeyFooter(compact=True)
+            with Column(id="work"):  # each panel in a box of its own (see widgets/layout.py)
+                with Column(id="thinking-box"):
+                    yield self.thinking_panel
+                with Column(id="answer-box"):
+                    yield self.answer_panel
+                with Column(id="patch-box"):
+                    yield self.patch_panel
+        with Column(id="bottom"):  # one sibling of #main instead of three (see widgets/layout.py)
+            yield self.followup
+            yield self.status_bar
+            yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._update_narrow(self.size.width)
@@ -106,6 +114,9 @@ class RdebugApp(App[int]):
         self._refresh_thinking_title(self.clock())
         self._refresh_status(self.clock())
         self.set_interval(1 / self.flush_hz, self.flush)
+        # the live counters repaint half a flush apart from the stream: one screen update spanning the
+        # streaming panel and the status bar would render everything between them (widgets/layout.py)
+        self.set_timer(0.5 / self.flush_hz, lambda: self.set_interval(LIVE_COUNTER_S, self._tick_counters))
         # the engine starts once the first frame is on screen: its imports and intake, in a thread,
         # would otherwise compete with the first paint for the GIL (~0.2 s)
         self.call_after_refresh(self._start_engine)
@@ -214,12 +225,16 @@ class RdebugApp(App[int]):
         if state.context is not self._shown_context and state.context is not None:
             self._shown_context = state.context
             self.context_panel.show(state.context)
-        self._sync_stream()
+        streamed = self._sync_stream()
         self._refresh_thinking_title(now)
         self._refresh_patch()
-        self._refresh_status(now)
+        self._refresh_status(now, counters=not streamed)
 
-    def _sync_stream(self) -> None:
+    def _tick_counters(self) -> None:
+        self._refresh_status(self.clock())
+
+    def _sync_stream(self) -> bool:
+        """Show what the current attempt streamed since the last flush; True when something was added."""
         view = self.state.current
         thinking = self.thinking_panel
         answer = self.answer_panel
@@ -233,9 +248,9 @@ class RdebugApp(App[int]):
             answer.set_head(f"You asked: {view.question}" if view and view.question else "")
             # open while the model thinks; folded once the answer starts or when there is nothing
             thinking.collapsed = view is None or not view.thinking or view.answer_started
-            return
+            return True
         if view is None:
-            return
+            return False
         n_think, n_answer = self._shown_counts
         self._shown_counts = (len(view.thinking), len(view.answer))
         if len(view.thinking) > n_think:
@@ -249,6 +264,7 @@ class RdebugApp(App[int]):
         if view.finished and not self._shown_finished:
             self._shown_finished = True
             answer.finish()
+        return self._shown_counts != (n_think, n_answer)
 
     def _refresh_thinking_title(self, now: float) -> None:
         view = self.state.current
@@ -271,8 +287,8 @@ class RdebugApp(App[int]):
             return (len(live.thinking) + len(live.answer)) / secs if secs > 0 else None
         return self.state.last_usage.tokens_per_s if self.state.last_usage else None
 
-    def _refresh_status(self, now: float) -> None:
-        self.status_bar.show_state(self.state, self.model_label, lambda: self._live_tps(now), now)
+    def _refresh_status(self, now: float, counters: bool = True) -> None:
+        self.status_bar.show_state(self.state, self.model_label, lambda: self._live_tps(now), now, counters)
 
     def flush_now(self) -> Any:
         """Fold pending events in immediately (tests)."""
@@ -299,98 +315,10 @@ class RdebugApp(App[int]):
             self.state.begin_followup(text)
             self.set_focus(None)  # the keys work again; f returns to the input
 
-    # --- actions ---------------------------------------------------------------
-    def action_toggle_thinking(self) -> None:
-        panel = self.thinking_panel
-        panel.collapsed = not panel.collapsed
-        self._user_toggled = self.state.current
-
     def on_thinking_panel_user_toggled(self, message: ThinkingPanel.UserToggled) -> None:
         self._user_toggled = self.state.current
-
-    def action_thinking_mode(self) -> None:
-        self.state.thinking_on = not self.state.thinking_effective
-        self.notify(f"thinking {'on' if self.state.thinking_on else 'off'} for the next request", timeout=3)
-        self._refresh_status(self.clock())
-
-    def action_budget(self, step: int) -> None:
-        self.state.bump_budget(step)
-        budget = effective_budget(self.state)
-        self.notify(f"thinking budget: {'unlimited' if budget == '∞' else budget} tokens", timeout=3)
-        self._refresh_status(self.clock())
-
-    def _select(self, step: int) -> None:
-        if not self.state.select(step):
-            self.notify("no more attempts" if self.state.attempts else "no attempt yet", timeout=2)
-
-    def action_next_attempt(self) -> None:
-        self._select(1)
-
-    def action_prev_attempt(self) -> None:
-        self._select(-1)
-
-    def action_toggle_diff(self) -> None:
-        self.side_by_side = not self.side_by_side
-        self._refresh_patch()
-
-    def action_focus_followup(self) -> None:
-        self.followup.focus()
-
-    def action_rerun(self) -> None:
-        self._call("rerun", lambda s: s.rerun())
-
-    def action_apply(self) -> None:
-        view = self.state.current
-        if view is None or not view.diff or view.attempt is None:
-            self.notify("no patch to apply in this attempt", severity="warning")
-            return
-        if self.busy:
-            self.notify(f"busy ({self.busy}); wait or press escape first", severity="warning")
-            return
-        index = self.state.apply_index(view)
-        if view.verify == "verified":
-            self._call("apply", lambda s: iter([s.apply(index)]))
-            return
-        state = "failed verification" if view.verify == "failed" else "is not verified"
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._call("apply", lambda s: iter([s.apply(index)]))
-
-        self.push_screen(ConfirmScreen(f"{view.label}'s patch {state}. Apply it to your files anyway?\n"
-                                       "(u undoes an apply)"), confirmed)
-
-    def action_undo(self) -> None:
-        self._call("undo", lambda s: iter([s.undo()]))
-
-    def action_cancel(self) -> None:
-        if self.busy and self.session is not None:
-            self.session.cancel()
-            self.notify("cancelling…", timeout=2)
-        elif isinstance(self.focused, Input):
-            self.set_focus(None)
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_rows(self._keymap)))
 
     def on_unmount(self) -> None:
         """However the app ends, stop what runs in the engine (q also waits and closes)."""
         if self.busy and self.session is not None:
             self.session.cancel()
-
-    async def action_quit(self) -> None:
-        """Cancel what runs, wait briefly for it to stop, close the session, exit."""
-        if self.session is not None:
-            if self.busy:
-                self.session.cancel()
-            workers = [w for w in self.workers if w.group == "engine" and not w.is_finished]
-            if workers:
-                try:
-                    await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), timeout=10)
-                except Exception:  # noqa: BLE001 - quitting anyway
-                    pass
-            try:
-                self.session.close()
-            except Exception:  # noqa: BLE001
-                pass
-        self.exit(self.exit_code, return_code=self.exit_code)

@@ -21,6 +21,8 @@ ContextPanel { height: 2fr; }
 #snippets { height: 1fr; border: none; }
 #context-notes { padding: 0 1; height: auto; }
 #add-file { height: 1; margin: 0 1; }
+#thinking-box { height: auto; max-height: 14; }
+#answer-box, #patch-box { height: 1fr; }
 ThinkingPanel { height: auto; max-height: 14; border: round $primary-darken-2; padding: 0; }
 ThinkingPanel > Contents { padding: 0 0 0 1; }
 #thinking-log {
@@ -32,6 +34,8 @@ AnswerPanel { height: 1fr; }
 #answer-md { padding: 0 1; margin: 0; }
 PatchPanel { height: 1fr; }
 #patch-verify, #patch-diff, #patch-output { padding: 0 1; }
+#bottom { height: auto; }
+#bottom KeyFooter { dock: none; }
 #followup { height: 3; }
 StatusBar { height: 1; width: 1fr; background: $panel; color: $text; padding: 0 1; }
 #narrow-notice { display: none; background: $warning 30%; padding: 0 1; }

@@ -69,10 +69,11 @@ class StatusBar(Static):
         self._shown = self._key = ""
         self._at = float("-inf")
 
-    def show_state(self, state: UiState, model_label: str, live_tps: Callable[[], float | None], now: float) -> None:
-        """A new state shows at once; a new live speed at most every LIVE_COUNTER_S."""
+    def show_state(self, state: UiState, model_label: str, live_tps: Callable[[], float | None], now: float,
+                   counters: bool = True) -> None:
+        """A new state shows at once; a new live speed at most every LIVE_COUNTER_S, and only if ``counters``."""
         key = status_text(state, model_label, None).plain
-        if key == self._key and now - self._at < LIVE_COUNTER_S:
+        if key == self._key and (not counters or now - self._at < LIVE_COUNTER_S):
             return
         text = status_text(state, model_label, live_tps())
         if text.plain != self._shown:

@@ -1,0 +1,102 @@
+"""The app's key actions (bindings in keys.py): what each key asks of the state, the panels and the engine."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Input
+
+from rdebug_tui.keys import help_rows
+from rdebug_tui.screens import ConfirmScreen, HelpScreen
+from rdebug_tui.widgets.statusbar import effective_budget
+
+
+class KeyActions:
+    """Mixed into RdebugApp (uses its state, panels, ``_call`` and ``_refresh_*``)."""
+
+    def action_toggle_thinking(self) -> None:
+        panel = self.thinking_panel
+        panel.collapsed = not panel.collapsed
+        self._user_toggled = self.state.current
+
+    def action_thinking_mode(self) -> None:
+        self.state.thinking_on = not self.state.thinking_effective
+        self.notify(f"thinking {'on' if self.state.thinking_on else 'off'} for the next request", timeout=3)
+        self._refresh_status(self.clock())
+
+    def action_budget(self, step: int) -> None:
+        self.state.bump_budget(step)
+        budget = effective_budget(self.state)
+        self.notify(f"thinking budget: {'unlimited' if budget == '∞' else budget} tokens", timeout=3)
+        self._refresh_status(self.clock())
+
+    def _select(self, step: int) -> None:
+        if not self.state.select(step):
+            self.notify("no more attempts" if self.state.attempts else "no attempt yet", timeout=2)
+
+    def action_next_attempt(self) -> None:
+        self._select(1)
+
+    def action_prev_attempt(self) -> None:
+        self._select(-1)
+
+    def action_toggle_diff(self) -> None:
+        self.side_by_side = not self.side_by_side
+        self._refresh_patch()
+
+    def action_focus_followup(self) -> None:
+        self.followup.focus()
+
+    def action_rerun(self) -> None:
+        self._call("rerun", lambda s: s.rerun())
+
+    def action_apply(self) -> None:
+        view = self.state.current
+        if view is None or not view.diff or view.attempt is None:
+            self.notify("no patch to apply in this attempt", severity="warning")
+            return
+        if self.busy:
+            self.notify(f"busy ({self.busy}); wait or press escape first", severity="warning")
+            return
+        index = self.state.apply_index(view)
+        if view.verify == "verified":
+            self._call("apply", lambda s: iter([s.apply(index)]))
+            return
+        state = "failed verification" if view.verify == "failed" else "is not verified"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._call("apply", lambda s: iter([s.apply(index)]))
+
+        self.push_screen(ConfirmScreen(f"{view.label}'s patch {state}. Apply it to your files anyway?\n"
+                                       "(u undoes an apply)"), confirmed)
+
+    def action_undo(self) -> None:
+        self._call("undo", lambda s: iter([s.undo()]))
+
+    def action_cancel(self) -> None:
+        if self.busy and self.session is not None:
+            self.session.cancel()
+            self.notify("cancelling…", timeout=2)
+        elif isinstance(self.focused, Input):
+            self.set_focus(None)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(help_rows(self._keymap)))
+
+    async def action_quit(self) -> None:
+        """Cancel what runs, wait briefly for it to stop, close the session, exit."""
+        if self.session is not None:
+            if self.busy:
+                self.session.cancel()
+            workers = [w for w in self.workers if w.group == "engine" and not w.is_finished]
+            if workers:
+                try:
+                    await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), timeout=10)
+                except Exception:  # noqa: BLE001 - quitting anyway
+                    pass
+            try:
+                self.session.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self.exit(self.exit_code, return_code=self.exit_code)
