@@ -178,3 +178,28 @@ x = 2
     assert (second.path, second.search, second.replace) == ("src/b.py", "x = 1\n", "x = 2\n")
     # prose with arrows is not a marker
     assert parse_edits("a <<<<<<< b c\n=======\n").edits == []
+
+
+def test_an_echoed_skeleton_listing_is_no_edit_and_refuses_nothing():
+    """Small models copy our "module skeleton" listing back, labelled unchanged, beside their fix."""
+    reply = """### paging.py (lines 9-10)
+```python
+   9 | def page(rows, number):
+  10 |     return rows[number]
+```
+
+### tests/test_paging.py (lines 9-36) — unchanged module skeleton (signatures only)
+```python
+   9 | def make_rows(count: int) -> list:
+     | ...
+  18 | def test_first_page():
+     | ...
+  36 | def test_last_page():
+```
+"""
+    out = parse_edits(reply)
+    assert out.problems == []
+    assert [(e.path, e.lines) for e in out.edits] == [("paging.py", (9, 10))]
+    only_echo = reply.split("### tests")[0].replace("paging.py (lines 9-10)", "x").split("```python")[0]
+    only_echo += "```python\n   9 | def f():\n     | ...\n  12 | def g():\n```\n"
+    assert not parse_edits(only_echo).edits

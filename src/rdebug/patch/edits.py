@@ -160,6 +160,15 @@ def _path_in_first_comment(body: list[str]) -> str | None:
 
 
 NUMBERED_LINE_RE = re.compile(r"^(?:>{1,2}|  )?\s*(\d+) \| ?(.*)$")  # ">>" marks failing lines; models write ">" too
+GAP_LINE_RE = re.compile(r"^\s*\| \.\.\.\s*$")  # the listing's mark for lines left out (a module skeleton)
+
+
+def listing_with_gaps(lines: list[str]) -> bool:
+    """Our context listing copied back with its ``| ...`` gaps (small models echo skeletons as "unchanged"):
+    numbered lines and gap marks only. It leaves code out, so it is never an edit."""
+    content = [ln for ln in lines if ln.strip()]
+    return (any(GAP_LINE_RE.match(ln) for ln in content)
+            and all(GAP_LINE_RE.match(ln) or NUMBERED_LINE_RE.match(ln) for ln in content))
 
 
 def strip_numbers(lines: list[str]) -> tuple[list[str], tuple[int, int] | None]:
@@ -206,6 +215,9 @@ def _code_blocks(lines: list[str], out: ParsedEdits) -> None:
                 # "```python / # paging.py (lines 9-17) / ```python / code / ```": the second fence
                 # opens the block the comment names
                 carried, i = from_comment, j
+                continue
+            if listing_with_gaps(body):  # quoted, not written: no edit, and no reason to refuse the reply
+                i = j + 1
                 continue
             body, span = strip_numbers(body)
             if path is None and i > 0:
