@@ -64,7 +64,7 @@ def test_priorities_marks_callees_and_git(tmp_path):
 def test_json_shape(tmp_path):
     ctx = build_context(problem(), git_repo(tmp_path))
     data = json.loads(json.dumps(ctx.to_json()))
-    assert set(data) == {"problem", "snippets", "budget_tokens", "used_tokens", "notes", "dropped", "facts"}
+    assert set(data) == {"problem", "snippets", "budget_tokens", "used_tokens", "notes", "dropped"}
     s = data["snippets"][0]
     assert {"path", "start_line", "end_line", "reason", "tokens", "priority", "marked_lines", "language",
             "kind", "line_numbers"} <= set(s)

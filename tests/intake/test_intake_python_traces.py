@@ -159,15 +159,3 @@ def test_exception_group_box_drawing():
     [p] = parse_trace("python/exception_group.txt")
     assert (p.exception, p.message) == ("ExceptionGroup", "invalid prices (2 sub-exceptions)")
     assert where(p) == [("exc_group.py", 7, "<module>"), ("exc_group.py", 4, "validate")]
-
-
-def test_pytest_frame_values_arguments_and_locals():
-    """pytest prints a frame's arguments (``a = 1, b = 2``) and, with -l, its locals, per frame."""
-    (p,) = parse_trace("pytest/showlocals.txt")
-    assert where(p) == [("test_invoices.py", 38, "test_last_page_holds_remainder"), ("paging.py", 15, "page")]
-    test, failing = p.frames
-    assert [name for name, _ in test.values] == ["rows"]
-    values = dict(failing.values)
-    assert values["number"] == "3" and values["pages"] == "3" and values["size"] == "10"
-    assert values["rows"].startswith("['INV-001', ") and values["rows"].endswith("...]")
-    assert (p.exception, p.message) == ("paging.PageOutOfRange", "page 3 of 3")

@@ -11,7 +11,6 @@ from typing import Callable, Sequence
 
 from rdebug.context.files import FileReader
 from rdebug.context.gitinfo import GitContext, git_context
-from rdebug.context.guards import failing_frame, guard_fact
 from rdebug.context.languages import language_for
 from rdebug.context.model import PackedContext, Snippet
 from rdebug.context.packer import pack
@@ -263,20 +262,8 @@ def build_context(problem: Problem, root: Path, budget: int = 6000,
     b.index.save()
     count = count_tokens or estimate_tokens
     cands = [c for c in b.cands if c.path not in b.excluded]
-    facts = _facts(problem, b.reader)
-    reserved = count(format_problem(problem)) + sum(count(f) for f in facts)
-    kept, dropped, used = pack(cands, budget, count, reserved=reserved)
+    kept, dropped, used = pack(cands, budget, count, reserved=count(format_problem(problem)))
     notes = b.reader.notes + b.notes
     if dropped:
         notes.append(f"{len(dropped)} snippet(s) did not fit the {budget}-token budget")
-    return PackedContext(problem, kept, budget, used, notes, dropped, facts)
-
-
-def _facts(problem: Problem, reader: FileReader) -> list[str]:
-    """What the trace's values show about the failing line (a raise's condition, evaluated)."""
-    frame = failing_frame(problem)
-    src = reader.read(frame.path, quiet=True) if frame is not None else None
-    if frame is None or src is None:
-        return []
-    fact = guard_fact(src.text, frame.path, frame.line or 0, frame.values)
-    return [fact] if fact else []
+    return PackedContext(problem, kept, budget, used, notes, dropped)

@@ -59,7 +59,6 @@ class PackedContext:
     used_tokens: int
     notes: list[str] = field(default_factory=list)  # e.g. "git context absent: not a git repository"
     dropped: list[Snippet] = field(default_factory=list)  # did not fit the budget
-    facts: list[str] = field(default_factory=list)  # what the trace's values show (context/guards.py)
 
     def to_json(self) -> dict:
         return {
@@ -69,5 +68,4 @@ class PackedContext:
             "used_tokens": self.used_tokens,
             "notes": list(self.notes),
             "dropped": [s.to_json() for s in self.dropped],
-            "facts": list(self.facts),
         }

@@ -98,8 +98,6 @@ def format_problem(p: Problem, raw: bool = True) -> str:
 def format_for_prompt(ctx: PackedContext) -> str:
     """The text block the model sees: the problem, then each snippet in priority order."""
     parts = [format_problem(ctx.problem)]
-    if ctx.facts:
-        parts.append("## What the values in the trace show\n" + "\n".join(f"- {f}" for f in ctx.facts))
     if ctx.snippets:
         parts.append("## Code context (>> marks failing lines)")
         parts += [format_snippet(s) for s in ctx.snippets]
@@ -137,8 +135,6 @@ def render_context(ctx: PackedContext) -> "RenderableType":
     meter.add_row(Text("tokens", style="bold"), ProgressBar(total=max(ctx.budget_tokens, 1),
                   completed=min(ctx.used_tokens, ctx.budget_tokens), width=30),
                   Text(f"{ctx.used_tokens}/{ctx.budget_tokens} ({share:.0%})"))
-    parts: list = [prob]
-    parts += [Text(f"fact: {f}", style="cyan") for f in ctx.facts]
-    parts += [snips, meter]
+    parts: list = [prob, snips, meter]
     parts += [Text(f"note: {n}", style="yellow") for n in ctx.notes]
     return Group(*parts)

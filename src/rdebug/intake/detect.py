@@ -12,10 +12,9 @@ from pathlib import Path
 
 from rdebug.intake.pathmap import SKIP_DIRS
 
-# --tb=long gives source context and -l each frame's locals (context/guards.py evaluates a raise's
-# condition with them); no cache provider so nothing lands in .pytest_cache; -rfE keeps the
+# --tb=long gives source context; no cache provider so nothing lands in .pytest_cache; -rfE keeps the
 # FAILED/ERROR summary lines that carry node ids. The user's addopts are kept: they may be needed.
-PYTEST_ARGS = ["-m", "pytest", "--tb=long", "--showlocals", "-q", "-rfE", "-p", "no:cacheprovider", "--color=no"]
+PYTEST_ARGS = ["-m", "pytest", "--tb=long", "-q", "-rfE", "-p", "no:cacheprovider", "--color=no"]
 NPM_DEFAULT_TEST = 'echo "Error: no test specified" && exit 1'
 MAX_SCAN = 5000
 

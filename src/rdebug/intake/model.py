@@ -17,7 +17,6 @@ class Frame:
     column: int | None = None
     raw_path: str | None = None  # the path exactly as the trace printed it
     external: bool = False  # a library frame (site-packages, node_modules, GOROOT, ~/.cargo, ...)
-    values: list[tuple[str, str]] = field(default_factory=list)  # (name, repr) the trace printed (pytest -l)
 
     def to_json(self) -> dict:
         return asdict(self)

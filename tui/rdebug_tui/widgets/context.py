@@ -76,13 +76,11 @@ class ContextPanel(Vertical):
         if options:
             snippets.highlighted = min(highlighted or 0, len(options) - 1)
         notes = Text()
-        for fact in context.facts:  # sent to the model with the problem
-            notes.append(f"= {fact}\n", style="cyan")
         for note in context.notes:
             notes.append(f"⚠ {note}\n", style="yellow")
         notes.rstrip()
         self.query_one("#context-notes", Static).update(notes)
-        self.query_one("#context-notes", Static).display = bool(context.notes or context.facts)
+        self.query_one("#context-notes", Static).display = bool(context.notes)
 
     def toggle(self, index: int) -> None:
         if not 0 <= index < len(self._paths):

@@ -16,9 +16,6 @@ CAPTURED_RE = re.compile(r"^-{3,} Captured .* -{3,}$")
 E_RE = re.compile(r"^E(?P<text>\s.*)?$")
 SUMMARY_RE = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<id>\S.*?)(?: - (?P<msg>.*))?$")
 DEF_RE = re.compile(r"^[> ]\s*(?:async\s+)?def\s+(?P<name>\w+)\s*\(")
-# a frame's arguments (``a = 1, b = 2``, before its source) and, with -l, its locals (``name   = value``)
-VALUE_LINE_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*= (?P<rest>.*)$")
-NEXT_VALUE_RE = re.compile(r", (?=[A-Za-z_]\w* = )")
 SECTIONS = ("FAILURES", "ERRORS")
 TITLE_PREFIXES = ("ERROR collecting ", "ERROR at setup of ", "ERROR at teardown of ", "[doctest] ")
 
@@ -55,24 +52,6 @@ def _split_exception(text: str, fallback: str | None) -> tuple[str | None, str]:
 
 def _e_text(lines: list[str]) -> str:
     return join_message([(m["text"] or "") for m in map(E_RE.match, lines) if m])
-
-
-def frame_values(chunk: list[str]) -> list[tuple[str, str]]:
-    """(name, repr) pairs pytest printed for one frame: its arguments, and its locals with ``-l``.
-
-    Only lines at the left margin count (source lines are indented, ``E`` lines start with E).
-    """
-    out: dict[str, str] = {}
-    for line in chunk:
-        m = VALUE_LINE_RE.match(line.rstrip())
-        if not m:
-            continue
-        first, *more = NEXT_VALUE_RE.split(line.rstrip())
-        for part in [first, *more]:
-            name, _, value = part.partition("=")
-            if name.strip().isidentifier():
-                out[name.strip()] = value.strip()
-    return list(out.items())
 
 
 def _parse_block(body: list[str]) -> Problem:
@@ -112,7 +91,6 @@ def _parse_block(body: list[str]) -> Problem:
                 func = next((d["name"] for d in map(DEF_RE.match, body[chunk_start:k]) if d), None)
                 loc_rest = rest or None
             frames.append(frame(m["path"], m["line"], func))
-            frames[-1].values = frame_values(body[chunk_start:k])
             if e_lines:
                 last_e, e_lines = e_lines, []
             chunk_start = k + 1
