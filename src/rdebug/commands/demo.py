@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     args.root = dest
     args.text, args.cmd, args.trace = [], [], None
     if cfg.thinking is None:
-        # asked to think step by step, the 1.5B default fixed the demo in 5 of 8 runs (4 on the first
+        # asked to think step by step, the 1.5B default fixed the demo in 10 of 16 runs (9 on the first
         # attempt); told to answer directly (its default), in 0 of 7. It writes no <think> tags either way.
         cfg.thinking = True
     args.before_session = lambda: commit_all(dest)  # with the engine, after the first frame
