@@ -2,7 +2,7 @@
 
 At each screen update Textual's compositor renders, whole, every widget whose clip (its parent's
 region) overlaps the changed lines: the screen, each container above the streaming log, and all
-their siblings. So the app nests its panels that a sibling of a streaming log's ancestors is a
+their siblings. So the app nests its panels so that each sibling of a streaming log's ancestors is a
 container of this module (``BLANK``: drawn as its background in one strip, ~0.01 ms) rather than a
 bordered panel (~0.2-0.3 ms); a panel inside such a box has the box as its clip, and is not rendered
 when another box changes. While an answer streams this took an update from ~3.4 ms to ~2 ms here.
