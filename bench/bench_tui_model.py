@@ -6,9 +6,10 @@ Then a few TUI runs while ``d`` (re-render the patch view) is pressed every 200 
 at the engine (first to last delta) and on screen (first delta to the flush that showed the last
 token), the ratio on screen / headless as the median of the pairs and pooled over all runs (target
 >= 0.95; one run varies by about 5 % on this machine, so several pairs are needed), the same with key
-presses, and key latency p50/p95 while streaming (target p95 < 100 ms). ``--threads`` sets the model threads of the
-headless side and ``--ui-threads`` those of the TUI side (default: all cores for both). The app
-renders on the same cores, and llama.cpp's threads stall when one of them is descheduled.
+presses, and key latency p50/p95 while streaming (target p95 < 100 ms). ``--threads`` sets the model
+threads of the headless side and ``--ui-threads`` those of the TUI side (default: all cores for
+both). The app renders on the same cores, and llama.cpp's threads stall when one of them is
+descheduled.
 
     python bench/bench_tui_model.py                                   # SmolLM2-135M (test model)
     python bench/bench_tui_model.py --model qwen2.5-coder-1.5b-instruct --tokens 200

@@ -200,6 +200,5 @@ def test_an_echoed_skeleton_listing_is_no_edit_and_refuses_nothing():
     out = parse_edits(reply)
     assert out.problems == []
     assert [(e.path, e.lines) for e in out.edits] == [("paging.py", (9, 10))]
-    only_echo = reply.split("### tests")[0].replace("paging.py (lines 9-10)", "x").split("```python")[0]
-    only_echo += "```python\n   9 | def f():\n     | ...\n  12 | def g():\n```\n"
+    only_echo = "paging.py\n```python\n   9 | def f():\n     | ...\n  12 | def g():\n```\n"
     assert not parse_edits(only_echo).edits

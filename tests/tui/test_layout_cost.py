@@ -6,6 +6,8 @@ Textual renders, at each screen update, every widget whose clip overlaps the cha
 
 from __future__ import annotations
 
+from textual.app import App
+
 from rdebug_tui.widgets.answer import AnswerPanel
 from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S, StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel
@@ -32,8 +34,15 @@ def test_streaming_panels_have_only_blank_containers_around_them(repo):
     run(go())
 
 
-def test_status_counters_wait_for_their_own_tick(repo):
-    app, _ = make_app(repo, [])
+class BarApp(App):
+    """A status bar alone: nothing else (the rdebug app's own counter tick) repaints it."""
+
+    def compose(self):
+        yield StatusBar()
+
+
+def test_status_counters_wait_for_their_own_tick():
+    app = BarApp()
 
     async def go():
         async with app.run_test(size=SIZE):

@@ -21,7 +21,7 @@ ContextPanel { height: 2fr; }
 #snippets { height: 1fr; border: none; }
 #context-notes { padding: 0 1; height: auto; }
 #add-file { height: 1; margin: 0 1; }
-#thinking-box { height: auto; max-height: 14; }
+#thinking-box { height: auto; }
 #answer-box, #patch-box { height: 1fr; }
 ThinkingPanel { height: auto; max-height: 14; border: round $primary-darken-2; padding: 0; }
 ThinkingPanel > Contents { padding: 0 0 0 1; }
