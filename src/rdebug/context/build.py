@@ -16,13 +16,16 @@ from rdebug.context.model import PackedContext, Snippet
 from rdebug.context.packer import pack
 from rdebug.context.render import format_problem
 from rdebug.context import snippets as S
+from rdebug.context.references import Resolver, scan, test_parameters, where_names
 from rdebug.context.symbols import DefinitionFinder, TagsIndex
 from rdebug.context.testid import locate_test
 from rdebug.context.tokens import estimate_tokens
+from rdebug.context.treesitter import Definition
 from rdebug.intake.model import Frame, Problem
 
 MAX_FRAMES = 8
 MAX_CALLEES = 24
+MAX_REFERENCES = 16
 SEARCH_BUDGET_S = 0.6  # repository-wide definition search, per build
 _COMMON_CALLS = frozenset("""
 len print isinstance issubclass str int float bool list dict set tuple range enumerate zip map filter sorted
@@ -34,6 +37,9 @@ assertTrue assertFalse assertRaises describe it test Errorf Fatalf Fatal Error P
 make new panic unwrap expect clone to_string into iter collect println format vec printf malloc free
 memcpy strlen sizeof equals hashCode size length charAt substring valueOf
 """.split()) | frozenset(dir(builtins))
+# Common as method names, but a plain call `add(1, 2)` of one of these is the repository's own function.
+_PLAIN_CALL_OK = frozenset("add get update remove insert count find index sort join split push pop clear copy size "
+                           "length replace extend append discard shift slice".split())
 
 
 _IMPORT_LINE = re.compile(r"\s*(import|from|#\s*include|use|using|package|require|extern crate|mod)\b"
@@ -60,8 +66,18 @@ def _frames(problem: Problem, exclude: set[str]) -> list[Frame]:
 
 def _is_test_file(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
-    return (name.startswith("test_") or name.endswith(("_test.py", "_test.go", "test.java", "tests.rs"))
+    return (name.startswith("test_") or name == "conftest.py"
+            or name.endswith(("_test.py", "_test.go", "test.java", "tests.rs"))
             or ".test." in name or ".spec." in name or "/tests/" in f"/{path}" or "__tests__" in path)
+
+
+def _shown(name: str, d: Definition) -> str:
+    return f"{name}()" if d.kind in ("function", "method", "class") else name
+
+
+def _is_code(path: str) -> bool:
+    """A source file in a language we parse that is not test code."""
+    return language_for(path) is not None and not _is_test_file(path)
 
 
 def _git_facts(index: TagsIndex, reader: FileReader, files: list[str], failing: dict[str, list[int]]
@@ -92,6 +108,9 @@ class _Builder:
         self.calls: list[tuple[str, bool, str]] = []  # (callee, called as a member, caller label)
         self.involved: dict[str, None] = {}
         self.covered: dict[str, set[int]] = {}
+        self.test_spans: list[tuple[str, int, int, str]] = []  # test code whose references are followed
+        self.defined: set[tuple[str, int]] = set()  # (path, start line) of definitions already added
+        self.ref_paths: dict[str, None] = {}  # files of referenced definitions (``involved`` is read by git)
         self.frames = _frames(problem, self.excluded)
         self.failing: dict[str, list[int]] = {}
         for f in self.frames:
@@ -135,6 +154,8 @@ class _Builder:
             self._cover(f.path, range(lo, hi + 1))
             if pf is not None:
                 caller = snip.reason.split(": ", 1)[-1]
+                if _is_test_file(f.path):
+                    self.test_spans.append((f.path, lo, hi, caller))
                 self.calls += [(c, m, caller) for c, m in pf.calls_between(lo, hi)
                                if m or not _is_local(c, snip.text)]
         if not plan:
@@ -176,6 +197,7 @@ class _Builder:
         snip = S.lines_snippet(src, nums, loc.label, S.P_TEST, self.failing.get(loc.path, []))
         self.cands.append(snip)
         self._cover(loc.path, nums)
+        self.test_spans.append((loc.path, loc.start_line, loc.end_line, loc.label.removeprefix("failing test ")))
         pf = self.index.parse(self.reader, loc.path)
         if pf is not None:
             self.calls += [(c, m, loc.label) for c, m in pf.calls_between(loc.start_line, loc.end_line)
@@ -202,7 +224,8 @@ class _Builder:
             names: dict[str, str] = {}
             plain: set[str] = set()  # called as f(): worth a repository-wide search; obj.f() is looked up nearby
             for name, member, caller in calls:
-                if name not in _COMMON_CALLS and len(name) > 1 and name not in seen:
+                common = name in _COMMON_CALLS and (member or name not in _PLAIN_CALL_OK)
+                if not common and len(name) > 1 and name not in seen:
                     names.setdefault(name, caller)
                     if not member:
                         plain.add(name)
@@ -217,11 +240,97 @@ class _Builder:
                 snip = S.definition_snippet(src, d, f"definition of {name}() called from {names[name]}",
                                             base - rank * 0.1)
                 self.cands.append(snip)
+                self.defined.add((d.path, d.start_line))
+                if depth == 1 and _is_test_file(d.path):  # a test helper such as check(candidate)
+                    self.test_spans.append((d.path, d.start_line, d.end_line, f"{name}()"))
                 pf = self.index.parse(self.reader, d.path) if depth == 1 else None
                 if pf is not None:
                     calls += [(c, m, f"{name}()") for c, m in pf.calls_between(d.start_line, d.end_line)
                               if m or not _is_local(c, snip.text)]
         self.notes += self.finder.notes
+
+    def _add_definition(self, d: Definition, reason: str, priority: float) -> bool:
+        src = self.reader.read(d.path)
+        key = (d.path, d.start_line)
+        if (src is None or key in self.defined or d.path in self.excluded
+                or all(n in self.covered.get(d.path, ()) for n in (d.start_line, d.end_line))):
+            return False
+        self.defined.add(key)
+        self.ref_paths[d.path] = None
+        self.cands.append(S.definition_snippet(src, d, reason, priority))
+        return True
+
+    def add_references(self) -> None:
+        """Definitions that test code names without calling them (a function passed to a helper, a parametrize
+        list, ``assertRaises(E, f, x)``), its fixtures, and the names in pytest's ``where`` lines."""
+        res, queue, rank = Resolver(self.index, self.reader), [(*s, 0) for s in self.test_spans], 0
+        calls: list[tuple[str, bool, str]] = []  # what the referenced code under test calls
+        while queue and rank < MAX_REFERENCES:
+            path, lo, hi, label, depth = queue.pop(0)
+            pf = res.parsed(path)
+            if pf is None:
+                continue
+            refs = scan(pf, lo, hi)
+            found = [(n, d, "referenced from") for n in refs.names if n not in refs.bound
+                     and (d := res.resolve(path, n)) is not None]
+            found += [(n, d, "referenced from") for chain in refs.dotted if (hit := res.resolve_dotted(path, chain))
+                      for n, d in [hit]]
+            found += [(n, d, "fixture used by") for n in test_parameters(pf, lo, hi)
+                      if (d := res.fixture(path, n)) is not None]
+            for name, d, how in found:
+                if (d.path, d.start_line) == (path, lo) or not self._add_definition(
+                        d, f"definition of {_shown(name, d)} {how} {label}", S.P_CALLEE - 0.05 - rank * 0.1):
+                    continue
+                rank += 1
+                if _is_test_file(d.path) and depth < 2:
+                    queue.append((d.path, d.start_line, d.end_line, _shown(name, d), depth + 1))
+                elif (dpf := res.parsed(d.path)) is not None:
+                    calls += [(c, m, _shown(name, d)) for c, m in dpf.calls_between(d.start_line, d.end_line)]
+        self._add_callees_of_references(calls)
+        self._add_where_names(res)
+        self._add_imported_code(res)
+
+    def _add_callees_of_references(self, calls: list[tuple[str, bool, str]]) -> None:
+        names: dict[str, str] = {}
+        for name, member, caller in calls:
+            if not (name in _COMMON_CALLS and (member or name not in _PLAIN_CALL_OK)) and len(name) > 1:
+                names.setdefault(name, caller)
+        if not names:
+            return
+        near = list(dict.fromkeys([*self.ref_paths, *self.involved]))
+        found = self.finder.find(list(names)[:MAX_CALLEES], near, self.excluded, repo_wide=set())
+        for rank, (name, d) in enumerate(found.items()):
+            self._add_definition(d, f"definition of {name}() called from {names[name]}", S.P_CALLEE2 - rank * 0.1)
+
+    def _add_where_names(self, res: Resolver) -> None:
+        """pytest's assertion introspection names the function under test: ``where 3 = median([1, 2])``."""
+        strong, every = where_names(f"{self.problem.message}\n{self.problem.raw}")
+        files = list(dict.fromkeys(p for p, *_ in self.test_spans))
+        left: list[str] = []
+        for name in every:
+            d = next((d for f in files if (d := res.resolve(f, name)) is not None), None)
+            if d is not None:
+                self._add_definition(d, f"definition of {_shown(name, d)} named in the assertion", S.P_CALLEE + 1)
+            elif name in strong and name not in _COMMON_CALLS:
+                left.append(name)
+        if left:
+            for name, d in self.finder.find(left[:MAX_CALLEES], files + list(self.involved), self.excluded,
+                                            repo_wide=set(left)).items():
+                self._add_definition(d, f"definition of {_shown(name, d)} named in the assertion", S.P_CALLEE + 1)
+
+    def _add_imported_code(self, res: Resolver) -> None:
+        """When nothing but test code would be shown: what the test files import from the repository."""
+        if any(not _is_test_file(c.path) and not c.path.startswith("git:") for c in self.cands):
+            return
+        for i, rel in enumerate(dict.fromkeys(p for p, *_ in self.test_spans)):
+            for name, d, path in res.imported_code(rel):
+                prio = S.P_CALLEE - 2 - i
+                if d is not None:
+                    self._add_definition(d, f"definition of {name} imported by {rel}", prio)
+                elif path not in self.involved and path not in self.ref_paths and path not in self.excluded \
+                        and _is_code(path) and (src := self.reader.read(path)) is not None and src.text.strip():
+                    self.ref_paths[path] = None
+                    self.cands += S.whole_file_snippets(src, res.defs(path), f"module imported by {rel}", prio)
 
     def git_files(self) -> list[str]:
         return [p for p in self.involved if language_for(p) or p in self.include]
@@ -256,6 +365,7 @@ def build_context(problem: Problem, root: Path, budget: int = 6000,
         _git_facts(b.index, b.reader, b.git_files(), b.failing)), daemon=True)
     worker.start()  # git runs while callees are searched (both mostly wait on subprocesses)
     b.add_callees()
+    b.add_references()
     b.add_skeletons()
     worker.join()
     b.add_git(git_result[0] if git_result else GitContext(False, ["git context absent: git failed"]))

@@ -38,27 +38,30 @@ def _first(cands: list[str], exists: Exists) -> str | None:
     return next((c for c in cands if c and exists(c)), None)
 
 
-def _python(rel: str, text: str, exists: Exists) -> list[tuple[str, set[str]]]:
+def python_module_file(rel: str, dots: str, mod: str, exists: Exists) -> str | None:
+    """The repository file of module ``mod`` imported from ``rel`` (``dots``: the relative prefix)."""
     here = PurePosixPath(rel).parent
-    bases = [PurePosixPath(".")] + [PurePosixPath(*here.parts[:i]) for i in range(1, len(here.parts) + 1)]
-    if not exists("src/__init__.py"):
-        bases.append(PurePosixPath("src"))
+    tail = mod.replace(".", "/")
+    if dots:
+        pkg = here
+        for _ in range(len(dots) - 1):
+            pkg = pkg.parent
+        roots = [pkg]
+    else:
+        roots = [PurePosixPath(".")] + [PurePosixPath(*here.parts[:i]) for i in range(1, len(here.parts) + 1)]
+        if not exists("src/__init__.py"):
+            roots.append(PurePosixPath("src"))
+    for base in roots:
+        stem = base / tail if tail else base
+        hit = _first([_norm(PurePosixPath(f"{stem}.py")) or "", _norm(stem / "__init__.py") or ""], exists)
+        if hit:
+            return hit
+    return None
 
+
+def _python(rel: str, text: str, exists: Exists) -> list[tuple[str, set[str]]]:
     def module_file(dots: str, mod: str) -> str | None:
-        tail = mod.replace(".", "/")
-        if dots:
-            pkg = here
-            for _ in range(len(dots) - 1):
-                pkg = pkg.parent
-            roots = [pkg]
-        else:
-            roots = bases
-        for base in roots:
-            stem = base / tail if tail else base
-            hit = _first([_norm(PurePosixPath(f"{stem}.py")) or "", _norm(stem / "__init__.py") or ""], exists)
-            if hit:
-                return hit
-        return None
+        return python_module_file(rel, dots, mod, exists)
 
     out: list[tuple[str, set[str]]] = []
     for dots, mod, names in _PY_FROM.findall(text):

@@ -56,6 +56,7 @@ _EXTRA_TAGS: dict[str, str] = {
 (struct_item name: (type_identifier) @name) @definition.class
 (call_expression function: [(identifier) @name (field_expression field: (field_identifier) @name)]) @reference.call
 (call_expression function: (scoped_identifier name: (identifier) @name)) @reference.call
+(token_tree (identifier) @name . (token_tree) @reference.call (#match? @reference.call "^[(]"))
 """,
     "java": """
 (constructor_declaration name: (identifier) @name) @definition.method

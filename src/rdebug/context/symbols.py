@@ -9,6 +9,7 @@ import re
 import threading
 import time
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from rdebug.context.files import FileReader
 from rdebug.context.imports import imported_files
@@ -180,6 +181,11 @@ def _best(defs: list[Definition], name: str) -> Definition | None:
     return max(found, key=lambda d: d.end_line - d.start_line) if found else None
 
 
+def _is_prototype(d: Definition) -> bool:
+    """A one-line C/C++ declaration in a header: the body, when the repository has it, is worth more."""
+    return d.start_line == d.end_line and d.path.endswith((".h", ".hh", ".hpp", ".hxx"))
+
+
 def _go_module(reader: FileReader) -> str | None:
     src = reader.read("go.mod", quiet=True)
     m = re.search(r"^module\s+(\S+)", src.text, re.M) if src else None
@@ -239,6 +245,7 @@ class DefinitionFinder:
         """
         wanted = [n for n in dict.fromkeys(names) if n]
         found: dict[str, Definition] = {}
+        prototypes: dict[str, Definition] = {}  # header declarations, used when no body turns up
         seen: set[str] = set()
         parsed = 0
 
@@ -257,7 +264,9 @@ class DefinitionFinder:
                 defs = self.index.definitions(self.reader, rel)
             for n in todo:
                 d = _best(defs, n)
-                if d is not None:
+                if d is not None and _is_prototype(d):
+                    prototypes.setdefault(n, d)
+                elif d is not None:
                     found[n] = d
 
         for rel in near:
@@ -267,6 +276,12 @@ class DefinitionFinder:
                 return found
             for path in self.neighbours(rel):
                 visit(path)
+        found = self._search(wanted, found, near, repo_wide, visit)
+        return found | {n: d for n, d in prototypes.items() if n not in found}
+
+    def _search(self, wanted: list[str], found: dict[str, Definition], near: list[str],
+                repo_wide: set[str] | None, visit: Callable[[str], None]) -> dict[str, Definition]:
+        """The grep phase of ``find``: near directories, then the repository."""
         for scope in ("near", "repo"):
             missing = [n for n in wanted if n not in found and (repo_wide is None or n in repo_wide)]
             if not missing:

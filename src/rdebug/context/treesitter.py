@@ -110,6 +110,11 @@ def parse_source(src: SourceFile) -> ParsedFile | None:
         elif "reference.call" in caps:
             for n in names:
                 member = n.parent is not None and n.parent.type in _MEMBER_TYPES
+                if n.parent is not None and n.parent.type == "token_tree":  # a Rust macro's `name(...)`
+                    nxt, prev = n.next_sibling, n.prev_sibling
+                    if nxt is None or nxt.type != "token_tree":  # `format!(..)`: `!` sits between
+                        continue
+                    member = prev is not None and prev.type == "."
                 calls.setdefault((_text(n), n.start_point[0] + 1, member), None)
     ordered = sorted(defs.values(), key=lambda d: (d.start_line, -d.end_line))
     call_list = sorted(calls, key=lambda c: c[1])
