@@ -11,7 +11,9 @@ from typing import Any, Iterator
 from rdebug.config import Config
 from rdebug.runtime.threads import default_threads
 from rdebug.errors import ModelError
-from rdebug.events import Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent
+from rdebug.events import (
+    AnswerDelta, Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent, Status, ThinkingDelta,
+)
 from rdebug.runtime.base import GenerationRequest
 from rdebug.runtime.catalog import CatalogEntry, load_catalog
 from rdebug.runtime.fake import estimate_tokens
@@ -42,6 +44,7 @@ class LlamaOptions:
     flash_attn: bool | None = None
     n_batch: int = 512
     min_ctx: int = 0  # the context must hold at least this many tokens (prompt budget + max_tokens)
+    repack: bool | None = None  # extra buffer types; None: on unless a crash taught otherwise, False: off
 
     @classmethod
     def from_config(cls, cfg: Config) -> "LlamaOptions":
@@ -49,6 +52,7 @@ class LlamaOptions:
             gpu_layers=cfg.gpu_layers, ctx=cfg.ctx, threads=cfg.threads, kv_type=cfg.kv_type,
             threads_batch=cfg.threads_batch,
             min_ctx=cfg.budget + cfg.max_tokens + 512,
+            repack=None if getattr(cfg, "repack", True) else False,
         )
 
 
@@ -90,7 +94,14 @@ def describe_exit(code: int | None) -> str:
 
 
 class WorkerDied(Exception):
-    pass
+    def __init__(self, message: str, exitcode: int | None = None) -> None:
+        super().__init__(message)
+        self.exitcode = exitcode
+
+
+def crash_note(exit_desc: str) -> str:
+    return (f"llama.cpp crashed on this CPU with extra buffer types ({exit_desc}); "
+            "retrying without them (remembered for this build and model; --no-repack forces it)")
 
 
 PROMPTED_THINK_BUDGET = 768  # tokens of prompted thinking before the thought is closed (--think-budget overrides)
@@ -113,6 +124,11 @@ class LlamaBackend:
         self._cancel: Any = None
         self._lock = threading.Lock()
         self.log_path: str | None = None  # the worker's stdout/stderr
+        self.worker_target: Any = None  # the worker's entry point (None: rdebug.runtime.worker.worker_main)
+        self.repack: bool = True  # the setting the running worker was loaded with
+        self.last_exit: int | None = None  # exit code of the last worker that died (negative: signal)
+        self._fresh = False  # no generation has finished since the worker loaded
+        self._worker_opts: WorkerOptions | None = None
 
     # --- lifecycle -------------------------------------------------------
     @property
@@ -162,23 +178,55 @@ class LlamaBackend:
         budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
         yield ModelLoading(0.01, f"starting model worker for {worker_opts.display}",
                            think_default=self.entry.think_default, default_think_budget=budget)
+        from rdebug.runtime.load_settings import LoadSettings
+
+        settings = LoadSettings()
+        # None: on unless a crash was remembered (then retried without on a crash); True/False: forced
+        remembered = settings.get(resolved.path) if opts.repack is None else None
+        repack = opts.repack if opts.repack is not None else (remembered is None or remembered.repack)
+        while True:
+            self._worker_opts = replace(worker_opts, repack=repack)
+            died = yield from self._start_and_load(self._worker_opts, resolved.source,
+                                                   retry_possible=repack and opts.repack is None)
+            if died is None:
+                break
+            self._note_crash(settings, resolved.path, died)
+            yield Status(crash_note(died))
+            repack = False
+
+    def _note_crash(self, settings: Any, path: Path, died: str) -> None:
+        from rdebug.runtime.load_settings import LoadSetting
+
+        settings.remember(path, LoadSetting(False, f"{died} with extra buffer types"))
+
+    def _start_and_load(self, worker_opts: WorkerOptions, source: str, retry_possible: bool) -> Iterator[RuntimeEvent]:
+        """Start a worker and load; returns how it died when a retry without extra buffer types may help."""
         from rdebug.runtime.worker import start_worker, worker_log_path
 
         self.log_path = worker_log_path()
-        self._proc, self._conn, self._cancel = start_worker(self.log_path)
+        self.last_exit = None
+        self._proc, self._conn, self._cancel = start_worker(self.log_path, self.worker_target)
         self._conn.send(LoadCmd(worker_opts))
         for ev in self._relay():
+            if isinstance(ev, Error) and retry_possible and self._died_of_signal():
+                return describe_exit(self.last_exit)
             if isinstance(ev, ModelReady):
                 ev.stats.extra["system_prompt"] = self.entry.system_prompt
                 ev.stats.extra["edit_format"] = self.entry.edit_format
                 ev.stats.extra["think_default"] = self.entry.think_default
-                ev.stats.extra["source"] = resolved.source
+                ev.stats.extra["source"] = source
                 if self.entry.thinking == "prompted":
                     ev.stats.extra["default_think_budget"] = PROMPTED_THINK_BUDGET
                 self.stats = ev.stats
+                self.repack = worker_opts.repack
+                self._fresh = True
             yield ev
         if self.stats is None:
             self._stop_worker()
+        return None
+
+    def _died_of_signal(self) -> bool:
+        return self.last_exit is not None and self.last_exit < 0
 
     def generate(self, request: GenerationRequest) -> Iterator[RuntimeEvent]:
         if not self.loaded:
@@ -192,10 +240,16 @@ class LlamaBackend:
             # models asked to think (not trained to) tend never to close the thought: cap it by default
             request = replace(request, think_budget=PROMPTED_THINK_BUDGET)
         self._cancel.clear()
-        finished = False
+        finished = crashed = False
+        streamed = False
         try:
             self._conn.send(GenerateCmd(request))
             for ev in self._relay():
+                if (isinstance(ev, Error) and self._fresh and self.repack and self.options.repack is None
+                        and not streamed and self._died_of_signal()):
+                    crashed = True  # the first decode crashed: the warm-up at load did not catch it
+                    break
+                streamed = streamed or isinstance(ev, (ThinkingDelta, AnswerDelta))
                 yield ev
             finished = True
         finally:
@@ -203,6 +257,15 @@ class LlamaBackend:
                 self.cancel()
                 for _ in self._relay():
                     pass
+        self._fresh = False
+        if crashed and self.path is not None:
+            from rdebug.runtime.load_settings import LoadSettings
+
+            died = describe_exit(self.last_exit)
+            self._note_crash(LoadSettings(), self.path, died)
+            yield Status(crash_note(died))
+            self.options = replace(self.options, repack=False)
+            yield from self.generate(request)
 
     def _relay(self) -> Iterator[RuntimeEvent]:
         """Yield events until EndOfStream; a dead worker becomes an Error event."""
@@ -216,6 +279,7 @@ class LlamaBackend:
         except WorkerDied as exc:
             from rdebug.runtime.worker import log_tail
 
+            self.last_exit = exc.exitcode
             tail = log_tail(self.log_path) if self.log_path else ""
             self._stop_worker()
             detail = f": {tail}" if tail else ""
@@ -228,9 +292,9 @@ class LlamaBackend:
                     return self._conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._proc.join(2)
-                raise WorkerDied(describe_exit(self._proc.exitcode)) from None
+                raise WorkerDied(describe_exit(self._proc.exitcode), self._proc.exitcode) from None
             if not self._proc.is_alive():
-                raise WorkerDied(describe_exit(self._proc.exitcode))
+                raise WorkerDied(describe_exit(self._proc.exitcode), self._proc.exitcode)
 
     def _request(self, cmd: Any, reply_type: type) -> Any:
         with self._lock:

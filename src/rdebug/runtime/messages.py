@@ -26,6 +26,7 @@ class WorkerOptions:
     n_batch: int = 512
     thinking_mode: str = "none"
     threads_batch: int | None = None  # prompt processing threads; None: ``threads``
+    repack: bool = True  # llama_model_params.use_extra_bufts (AMX/repacked weight layouts)
 
 
 # --- client -> worker -------------------------------------------------------

@@ -72,13 +72,16 @@ def log_tail(path: str, lines: int = 3) -> str:
     return " | ".join((hits or keep)[-lines:])[:400]
 
 
-def start_worker(log_path: str | None = None) -> tuple[mp.process.BaseProcess, Any, Any]:
-    """Spawn a worker; returns (process, engine end of the pipe, cancel Event)."""
+def start_worker(log_path: str | None = None, target: Any = None) -> tuple[mp.process.BaseProcess, Any, Any]:
+    """Spawn a worker; returns (process, engine end of the pipe, cancel Event).
+
+    ``target``: the worker's entry point (``worker_main``; tests pass a wrapper that simulates crashes).
+    """
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=True)
     cancel = ctx.Event()
     proc = ctx.Process(
-        target=worker_main, args=(child, cancel, log_path), name="rdebug-model-worker", daemon=True
+        target=target or worker_main, args=(child, cancel, log_path), name="rdebug-model-worker", daemon=True
     )
     # spawn re-imports the parent's __main__ from its file; hide a pseudo file (python -, python -c, REPL)
     main = sys.modules.get("__main__")
@@ -109,7 +112,10 @@ def _exit_with_parent(interval_s: float = 0.5) -> None:
 
 
 def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
+    from rdebug.runtime.threads import apply_wait_env
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's: it cancels through ``cancel``
+    apply_wait_env()  # before llama.cpp (and its OpenMP runtime) loads
     _exit_with_parent()
     if log_path:  # llama.cpp writes to fds 1 and 2 directly: keep it off the user's terminal
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -178,6 +184,22 @@ def fit_context(size: int, kv_per_token: int, n_ctx: int, available: int | None,
     return (fits // 256) * 256 if fits >= min(floor, n_ctx) else 0
 
 
+WARM_UP_TOKENS = 16
+
+
+def warm_up(llm: Any) -> None:
+    """Evaluate a short batch and a single token, then forget them.
+
+    A build that cannot run on this CPU (AMX with repacked weights) dies here, while loading, where
+    the engine can retry with another setting, instead of in the user's first request.
+    """
+    tokens = llm.tokenize(b"def warm_up(x):\n    return x + 1\n" * 4, add_bos=False, special=False)
+    tokens = tokens[:WARM_UP_TOKENS] or [0]
+    llm.eval(tokens)
+    llm.eval(tokens[:1])
+    llm.reset()
+
+
 def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
     t0 = time.perf_counter()
     conn.send(Batch([ModelLoading(0.02, "starting llama.cpp")]))
@@ -214,6 +236,7 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
     def params_with_progress() -> Any:
         params = original()
         params.progress_callback = progress_cb
+        params.use_extra_bufts = opts.repack
         return params
 
     C.llama_model_default_params = params_with_progress
@@ -243,6 +266,8 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
     state = Loaded(llm, opts, formatter, bos_text, bool(model.add_bos_token()), llm.n_ctx())
     state.abort_cb = C.ggml_abort_callback(lambda _data: False)
     state.null_cb = C.ggml_abort_callback()
+    conn.send(Batch([ModelLoading(0.97, "checking that llama.cpp runs on this CPU")]))
+    warm_up(llm)
     info = C.llama_print_system_info().decode("utf-8", "replace")
     backend = "cpu"
     if gpu and n_gpu != 0:
@@ -265,6 +290,7 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
             "n_batch": opts.n_batch,
             "chat_template": "gguf" if llm.metadata.get("tokenizer.chat_template") else "fallback chatml",
             "llama_cpp_python": getattr(llama_cpp, "__version__", "?"),
+            "repack": opts.repack,
             "pid": os.getpid(),
         },
     )
