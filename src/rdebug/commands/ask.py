@@ -10,7 +10,9 @@ from typing import Any, TextIO
 
 from rdebug.config import Config
 from rdebug.errors import ExitCode, ModelError, UsageError
-from rdebug.events import AnswerDelta, Done, Error, ModelLoading, ModelReady, ThinkingDelta, Usage, resolve_thinking
+from rdebug.events import (
+    AnswerDelta, Done, Error, ModelLoading, ModelReady, Status, ThinkingDelta, Usage, resolve_thinking,
+)
 from rdebug.runtime.base import Backend, GenerationRequest
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -114,6 +116,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
                 err.write(f"\r{DIM}{ev.message[:70]:<70} {ev.progress:4.0%}{RESET}")
             elif isinstance(ev, ModelReady):
                 stats = ev.stats
+            elif isinstance(ev, Status):
+                _note(printer, err, ev.message)
             if interrupted:
                 return ExitCode.INTERRUPTED
         if err.isatty() and not printer.json:
@@ -135,6 +139,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
                 printer.delta("answer", ev.text)
             elif isinstance(ev, Usage):
                 printer.usage(ev, err)
+            elif isinstance(ev, Status):
+                _note(printer, err, ev.message)
             elif isinstance(ev, Error):
                 return _fail(printer, ev.message)
             elif isinstance(ev, Done):
@@ -147,6 +153,15 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
         backend.close()
+
+
+def _note(printer: _Printer, err: TextIO, message: str) -> None:
+    """A one-line notice (e.g. the CPU fallback): a JSON event, or a line on stderr."""
+    if printer.json:
+        printer.emit({"type": "status", "message": message})
+    else:
+        err.write(f"\r{' ' * 80}\r{message}\n" if err.isatty() else f"{message}\n")
+        err.flush()
 
 
 def _fail(printer: _Printer, message: str) -> int:

@@ -15,7 +15,9 @@ from rdebug.errors import ExitCode
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-model", action="store_true", help="skip resolving the configured model")
+    parser.add_argument("--no-model", action="store_true",
+                        help="skip resolving the configured model (and the smoke generation)")
+    parser.add_argument("--no-smoke", action="store_true", help="skip the real 8-token smoke generation")
 
 
 def _version(dist: str) -> str | None:
@@ -97,8 +99,50 @@ def model_status(cfg: Config) -> dict:
     return doc
 
 
+def smoke(cfg: Config, doc: dict) -> None:
+    """Run the smoke generation on the configured model (when it is installed) and add it to ``doc``."""
+    from rdebug.runtime.smoke import REBUILD_HINT, smoke_check
+
+    if cfg.backend != "llama" or "llama_error" in doc:
+        return
+    if not doc.get("model_exists") and not doc.get("model_note"):
+        doc["smoke"] = {"skipped": "the model is not installed"}
+        return
+    results = smoke_check(doc["model_path"] if doc.get("model_exists") else cfg.model,
+                          repack_allowed=getattr(cfg, "repack", True), threads=cfg.threads)
+    working = next((r for r in results if r.ok), None)
+    doc["smoke"] = {
+        "runs": [{"repack": r.repack, "ok": r.ok, "tokens": r.tokens, "tokens_per_s": round(r.tokens_per_s, 2),
+                  "crash": r.crash, "error": r.error} for r in results],
+        "ok": working is not None,
+        "working_setting": None if working is None else ("repack" if working.repack else "no-repack"),
+    }
+    if results[0].crash:
+        doc["smoke"]["rebuild"] = REBUILD_HINT
+
+
+def _print_smoke(doc: dict) -> None:
+    from rdebug.runtime.smoke import SmokeResult
+
+    info = doc.get("smoke")
+    if info is None:
+        return
+    if "skipped" in info:
+        print(f"{'smoke test':<18} skipped: {info['skipped']}")
+        return
+    for run_ in info["runs"]:
+        fields = {k: run_[k] for k in ("repack", "ok", "tokens", "tokens_per_s", "crash", "error")}
+        print(f"{'smoke test':<18} {SmokeResult(**fields).describe()}")
+    if info.get("rebuild"):
+        if info["ok"]:
+            print(f"{'':<18} rdebug loads without extra buffer types on this machine (remembered);")
+        print(f"{'':<18} to rebuild llama-cpp-python for this CPU: {info['rebuild']}")
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
     doc = collect(cfg, resolve=not args.no_model)
+    if not args.no_model and not args.no_smoke:
+        smoke(cfg, doc)
     if args.json:
         print(json.dumps(doc, indent=2))
         return ExitCode.OK
@@ -122,4 +166,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"{'llama.cpp':<18} ERROR {doc['llama_error']}")
     else:
         print(f"{'llama.cpp':<18} {doc['llama_system_info']}")
-    return ExitCode.OK
+    _print_smoke(doc)
+    smoke_failed = doc.get("smoke", {}).get("ok") is False
+    return ExitCode.MODEL if smoke_failed else ExitCode.OK
