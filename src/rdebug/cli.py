@@ -24,10 +24,14 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "demo": ("demo", "open rdebug on a bundled project with a real bug", False),
 }
 
+# the commands that open a model backend: its name is checked before any test command runs
+MODEL_COMMANDS = {None, "fix", "ask", "eval", "demo"}
+
 # flag dest -> Config key (only flags the user gave override the config)
 CONFIG_FLAGS = (
     "model", "backend", "base_url", "gpu_layers", "ctx", "threads", "kv_type", "max_tokens",
     "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "models_dir",
+    "repack", "flash_attn",
 )
 
 EPILOG = """intake (how rdebug learns what is broken):
@@ -56,12 +60,17 @@ def _common_parser() -> argparse.ArgumentParser:
     m.add_argument("--ctx", type=int, metavar="N", help="context size in tokens")
     m.add_argument("--threads", type=int, metavar="N", help="CPU threads")
     m.add_argument("--kv-type", choices=["f16", "q8_0"], help="KV cache type")
+    m.add_argument("--flash-attn", choices=["auto", "on", "off"],
+                   help="flash attention (default auto: llama.cpp decides per device; on with --kv-type q8_0)")
     m.add_argument("--max-tokens", type=int, metavar="N", help="max tokens per reply (thinking + answer)")
     m.add_argument("--think", dest="thinking", action="store_const", const=True,
                    help="let the model think (default: as the model's catalog entry says)")
     m.add_argument("--no-think", dest="thinking", action="store_const", const=False, help="answer without thinking")
     m.add_argument("--think-budget", type=int, metavar="N", help="close the thought after N tokens")
     m.add_argument("--models-dir", metavar="DIR", help="where GGUF files live")
+    m.add_argument("--no-repack", dest="repack", action="store_const", const=False, default=None,
+                   help="load without llama.cpp's extra buffer types (AMX/repacked weights); "
+                        "use when the model crashes with SIGILL")
     r = p.add_argument_group("repair")
     r.add_argument("--attempts", type=int, metavar="N", help="repair attempts (3)")
     r.add_argument("--samples", type=int, metavar="K", help="candidates per attempt (1)")
@@ -124,6 +133,10 @@ def run(argv: Sequence[str], front_end: Callable | None = None) -> int:
     args.front_end = front_end
     args.root = find_root(Path(args.root) if args.root else None)
     cfg = load_config(args.root, _cli_overrides(args))
+    if name in MODEL_COMMANDS:
+        from rdebug.runtime import check_backend
+
+        check_backend(cfg)
     if name:
         return _command_module(COMMANDS[name][0]).run(args, cfg)
     from rdebug.commands import interactive
@@ -133,6 +146,7 @@ def run(argv: Sequence[str], front_end: Callable | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None, front_end: Callable | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    importlib.import_module("rdebug.intake.runner").install_sigterm_handler()  # SIGTERM kills test groups too
     try:
         return run(argv, front_end)
     except RdebugError as exc:

@@ -8,11 +8,11 @@ import shlex
 import stat
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from rdebug.config import Config
 from rdebug.context.model import PackedContext
-from rdebug.errors import IntakeError, UsageError
+from rdebug.errors import UsageError
 from rdebug.intake.model import Problem
 
 MAX_TRACE_BYTES = 20_000_000
@@ -31,20 +31,65 @@ def _read_text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def read_tail(fh: BinaryIO, limit: int | None = None) -> tuple[bytes, bool]:
+    """The last ``limit`` (MAX_TRACE_BYTES) bytes of a stream, from a line start when cut, and whether
+    anything was dropped: a failure's summary is at the end of its output."""
+    limit = limit or MAX_TRACE_BYTES
+    buf = bytearray()
+    dropped = False
+    while chunk := fh.read(1 << 20):
+        buf += chunk
+        if len(buf) > 2 * limit:
+            del buf[:len(buf) - limit]
+            dropped = True
+    if len(buf) > limit:
+        del buf[:len(buf) - limit]
+        dropped = True
+    if dropped:
+        cut = buf.find(b"\n")
+        if 0 <= cut < len(buf) - 1:
+            del buf[:cut + 1]
+    return bytes(buf), dropped
+
+
+def _say_cut(source: str) -> None:
+    mb = f"{MAX_TRACE_BYTES / 1_000_000:g} MB"
+    print(f"rdebug: {source} is larger than {mb}; reading its last {mb} (the failure summary is at the end)",
+          file=sys.stderr)
+
+
+def _read_trace_file(trace: str) -> str:
+    """``--trace FILE``: a file, a FIFO or a process substitution (``--trace <(cmd)``), read to the end."""
+    path = Path(trace)
+    try:
+        if path.is_dir():
+            raise UsageError(f"--trace: {trace[:200]} is a directory")
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > 2 * MAX_TRACE_BYTES and stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                fh.seek(size - 2 * MAX_TRACE_BYTES)  # a big log file: skip what would be dropped
+            data, cut = read_tail(fh)
+    except FileNotFoundError:
+        raise UsageError(f"--trace: no such file: {trace[:200]}") from None
+    except OSError as exc:
+        raise UsageError(f"--trace: cannot read {trace[:200]}: {exc.strerror or exc}") from None
+    if cut:
+        _say_cut(trace[:200])
+    return _read_text(data)
+
+
 def read_trace(args: argparse.Namespace) -> tuple[str | None, str | None]:
     """The trace text and where it came from: ``--trace FILE``, ``--trace -`` or a piped stdin."""
     trace = getattr(args, "trace", None)
     if trace and trace != "-":
-        path = Path(trace)
-        if not path.is_file():
-            raise UsageError(f"--trace: no such file: {trace}")
-        if path.stat().st_size > MAX_TRACE_BYTES:
-            raise IntakeError(f"--trace: {trace} is larger than {MAX_TRACE_BYTES // 1_000_000} MB")
-        return _read_text(path.read_bytes()), str(path)
+        return _read_trace_file(trace), trace
     if trace == "-" or (not args.cmd and stdin_is_piped()):
         cached = getattr(args, "_stdin_text", None)
         if cached is None:
-            cached = _read_text(sys.stdin.buffer.read(MAX_TRACE_BYTES))
+            data, cut = read_tail(sys.stdin.buffer)
+            if cut:
+                _say_cut("stdin")
+            cached = _read_text(data)
             args._stdin_text = cached
         return cached, "stdin"
     return None, None

@@ -7,6 +7,7 @@ Repo config is ``[tool.rdebug]`` in the repository's ``pyproject.toml`` or a ``.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -29,6 +30,8 @@ class Config:
     threads: int | None = None
     threads_batch: int | None = None  # prompt processing threads; None: all cores
     kv_type: str = "f16"  # "f16" or "q8_0"
+    repack: bool = True  # False: load without llama.cpp's extra buffer types (AMX/repacked weights)
+    flash_attn: str = "auto"  # "auto" (llama.cpp decides per device), "on", "off"
     max_tokens: int = 2048
     thinking: bool | None = None  # None: the model's default (the catalog's think_default)
     think_budget: int | None = None
@@ -46,6 +49,22 @@ class Config:
 
 
 _TYPES = {f.name: f.type for f in fields(Config)}
+
+# the smallest value each number may take (None, where allowed, keeps its own meaning)
+MINIMUM: dict[str, float] = {
+    "max_tokens": 1, "budget": 1, "attempts": 1, "samples": 1, "ctx": 1, "threads": 1, "threads_batch": 1,
+    "think_budget": 0, "gpu_layers": -1,
+}
+POSITIVE = {"timeout"}  # must be > 0
+CHOICES = {"kv_type": ("f16", "q8_0"), "flash_attn": ("auto", "on", "off")}
+
+# the actions ``[keymap]`` may remap: the interactive UI's binding ids (tui/rdebug_tui/keys.py, which is
+# checked against this list by a test; the engine never imports Textual)
+KEYMAP_ACTIONS = frozenset({
+    "toggle_thinking", "apply", "undo", "rerun", "next_attempt", "prev_attempt", "toggle_diff",
+    "focus_followup", "thinking_mode", "think_budget_up", "think_budget_down", "cancel", "help", "quit",
+    "drop_file",
+})
 
 
 def _coerce(key: str, value: Any, source: str) -> Any:
@@ -71,18 +90,41 @@ def _coerce(key: str, value: Any, source: str) -> Any:
                 raise ValueError("expected an integer")
             return int(value)
         if "float" in kind:
+            if isinstance(value, bool):
+                raise ValueError("expected a number")
             return float(value)
         return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{source}: bad value for '{key}': {exc}") from None
 
 
+def _check(key: str, value: Any, source: str) -> Any:
+    """``value`` if it lies in the key's range, else a ConfigError naming the key and where it was set."""
+    if value is None:
+        return value
+    bad = None
+    if key in POSITIVE and not (math.isfinite(value) and value > 0):
+        bad = "must be a positive number of seconds"
+    elif key in MINIMUM and value < MINIMUM[key]:
+        bad = f"must be at least {MINIMUM[key]:g}"
+    elif key in CHOICES and value not in CHOICES[key]:
+        bad = f"expected one of {', '.join(CHOICES[key])}"
+    elif key == "keymap":
+        unknown = sorted(set(value) - KEYMAP_ACTIONS)
+        if unknown:
+            bad = f"unknown action '{unknown[0]}' (known: {', '.join(sorted(KEYMAP_ACTIONS))})"
+    if bad:
+        got = "" if key == "keymap" else f" (got {value!r:.40})"
+        raise ConfigError(f"{source}: bad value for '{key}': {bad}{got}")
+    return value
+
+
 def _apply(cfg: dict[str, Any], data: Mapping[str, Any], source: str) -> None:
     for key, value in data.items():
-        norm = key.replace("-", "_")
+        norm = str(key).replace("-", "_")
         if norm not in _TYPES:
             raise ConfigError(f"{source}: unknown configuration key '{key}'")
-        cfg[norm] = _coerce(norm, value, source)
+        cfg[norm] = _check(norm, _coerce(norm, value, source), source)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -91,6 +133,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -110,7 +154,8 @@ def repo_config(root: Path) -> tuple[dict[str, Any], str] | None:
         return _read_toml(dot), str(dot)
     py = root / "pyproject.toml"
     if py.is_file():
-        data = _read_toml(py).get("tool", {}).get("rdebug")
+        tool = _read_toml(py).get("tool", {})
+        data = tool.get("rdebug") if isinstance(tool, dict) else None
         if data is not None:
             if not isinstance(data, dict):
                 raise ConfigError(f"{py}: [tool.rdebug] must be a table")

@@ -19,20 +19,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None) -> int:
-    from rdebug.patch.apply import list_backups, undo
+    from rdebug.patch.apply import undo
+    from rdebug.patch.backups import scan_backups
 
     out = out or sys.stdout
     if args.list:
-        records = list_backups(args.root)
+        records, broken = scan_backups(args.root)
         if args.json:
             out.write(json.dumps([{k: v for k, v in r.to_json().items() if k != "diff"} | {"files": r.files}
-                                  for r in records], indent=2) + "\n")
-        elif not records:
+                                  for r in records]
+                                 + [{"id": b.id, "state": "unreadable", "error": b.reason} for b in broken],
+                                 indent=2) + "\n")
+        elif not records and not broken:
             out.write("no patches applied in this repository\n")
         else:
             for r in records:
                 when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created))
                 out.write(f"{r.id}  {when}  {r.state:<11} {', '.join(r.files)}\n")
+            for b in broken:
+                out.write(f"{b.id}  {'?':<16}  unreadable  {b.reason}\n")
         return ExitCode.OK
     record = undo(args.root, args.id, force=args.force)
     if args.json:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import time
 from pathlib import Path
+from stat import S_ISREG
 
 from rdebug.context.languages import EXTENSIONS, is_source
 
@@ -95,8 +96,9 @@ def walk_grep(root: Path, regex: re.Pattern[str], budget_s: float = 0.6, top: st
                 continue
             full = os.path.join(dirpath, fn)
             try:
-                if os.path.getsize(full) > 1_000_000:
-                    continue
+                st = os.stat(full)
+                if not S_ISREG(st.st_mode) or st.st_size > 1_000_000:
+                    continue  # a FIFO would block the open below
                 with open(full, "rb") as fh:
                     text = fh.read().decode("utf-8", errors="replace")
             except OSError:

@@ -13,6 +13,7 @@ from rdebug.patch.diff import Patch, make_patch, sha256_bytes, validate_patch
 from rdebug.patch.functions import defined_names, replace_definitions
 from rdebug.patch.locate import LocateError, locate, replace_once
 from rdebug.patch.edits import strip_numbers
+from rdebug.patch.endings import restore_endings
 from rdebug.patch.model import Edit
 from rdebug.patch.safety import UnsafePathError, check_target, normalize
 
@@ -25,9 +26,8 @@ class BuildResult:
 
 @dataclass
 class _File:
-    text: str | None  # "\n" newlines
+    text: str | None  # "\n" newlines (written back with each line's own ending: patch/endings.py)
     raw: bytes | None
-    crlf: bool = False
     mode: int = 0o100644
 
 
@@ -47,9 +47,8 @@ class _Tree:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
                     raise UnsafePathError(f"{rel}: not UTF-8 text; only text files can be edited") from None
-                crlf = "\r\n" in text
                 mode = 0o100755 if os.access(target, os.X_OK) else 0o100644
-                self.files[rel] = _File(text.replace("\r\n", "\n"), raw, crlf, mode)
+                self.files[rel] = _File(text.replace("\r\n", "\n"), raw, mode)
             else:
                 self.files[rel] = _File(None, None)
         return self.files[rel]
@@ -194,7 +193,7 @@ def build_patch(
     files: dict[str, tuple[str | None, str | None]] = {}
     for rel, entry in tree.files.items():
         old = entry.raw.decode("utf-8") if entry.raw is not None else None
-        new = entry.text.replace("\n", "\r\n") if entry.text is not None and entry.crlf else entry.text
+        new = restore_endings(old, entry.text) if entry.text is not None and old is not None else entry.text
         if old != new:
             files[rel] = (old, new)
     patch = make_patch(files, {rel: e.mode for rel, e in tree.files.items() if e.raw is not None})

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdebug.config import Config
-from rdebug.errors import ConfigError
+from rdebug.errors import ConfigError, ModelError
 from rdebug.runtime.base import Backend
+
+BACKENDS = ("llama", "openai", "replay:FILE", "fake")
+
+
+def check_backend(cfg: Config) -> None:
+    """Refuse a backend name that ``open_backend`` could not open, before any test runs or model loads."""
+    kind = (cfg.backend or "llama").strip()
+    if kind.startswith("replay:"):
+        path = Path(kind[len("replay:"):])
+        if not path.is_file():
+            raise ModelError(f"cannot read replay file {str(path)[:200]}: no such file")
+        return
+    if kind not in BACKENDS:
+        raise ConfigError(f"unknown backend '{kind[:60]}' (expected {', '.join(BACKENDS[:-1])} or fake)")
 
 
 def open_backend(cfg: Config) -> Backend:
     """The backend ``cfg.backend`` names: "llama", "openai", "replay:FILE" or "fake"."""
+    check_backend(cfg)
     kind = (cfg.backend or "llama").strip()
     if kind == "llama":
         from rdebug.runtime.llama_backend import LlamaBackend
@@ -29,4 +46,4 @@ def open_backend(cfg: Config) -> Backend:
         from rdebug.runtime.fake import ScriptedBackend
 
         return ScriptedBackend(["<think>This is the fake backend.</think>The fake backend has no answer."])
-    raise ConfigError(f"unknown backend '{kind}' (expected llama, openai, replay:FILE or fake)")
+    raise ConfigError(f"unknown backend '{kind[:60]}' (expected llama, openai, replay:FILE or fake)")

@@ -22,6 +22,17 @@ def _looks_like_exception(name: str) -> bool:
     return bool(last) and last[0].isupper() and not last.isupper()
 
 
+def _exception_line(text: str) -> bool:
+    m = EXC_RE.match(text)
+    return bool(m) and _looks_like_exception(m["exc"])
+
+
+def _stray(lines: list[str], j: int) -> bool:
+    """Line ``j`` is no exception and frames go on right after it: a line cut where a huge output was
+    shortened (its middle dropped), so the exception is still to come."""
+    return not _exception_line(lines[j].strip()) and any(FRAME_RE.match(x) for x in lines[j + 1:j + 3])
+
+
 def parse_traceback(lines: list[str], i: int) -> tuple[Problem, int] | None:
     """Parse one traceback starting at the ``Traceback`` line ``i``; return it and the next line index."""
     n = len(lines)
@@ -39,10 +50,13 @@ def parse_traceback(lines: list[str], i: int) -> tuple[Problem, int] | None:
         indent = len(line) - len(line.lstrip())
         if not stripped:
             j += 1
-            if j < n and FRAME_RE.match(lines[j]):
+            if j < n and (FRAME_RE.match(lines[j]) or (frames and _stray(lines, j))):
                 continue
             break
         if indent > base_indent or stripped.startswith(("^", "~", "...")) or stripped.startswith("[Previous line"):
+            j += 1
+            continue
+        if frames and _stray(lines, j):
             j += 1
             continue
         break
