@@ -6,7 +6,7 @@ import pytest
 
 from rdebug.errors import CommandError, ExitCode, IntakeError
 from rdebug.intake.collect import IntakeRequest, command_for, gather
-from rdebug.intake.detect import PYTEST_ARGS
+from rdebug.intake.detect import PYTEST_ARGS, with_hang_dump
 from rdebug.intake.model import Problem
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -23,7 +23,7 @@ def shop(tmp_path):
 def test_runs_tests_and_maps_frames_without_writing_caches(shop):
     (shop / "tests" / "test_broken_import.py").unlink()
     res = gather(IntakeRequest(root=shop, test_cmd=PYTEST))
-    assert res.source == "tests" and res.command == PYTEST and not res.command_result.passed
+    assert res.source == "tests" and res.command == with_hang_dump(PYTEST, 300) and not res.command_result.passed
     assert res.message.startswith("pytest: ") and "failed" in res.message
     ids = [p.test_id for p in res.problems]
     assert "tests/test_cart.py::test_average_empty" in ids

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rdebug.config import Config
-from rdebug.errors import ExitCode, UsageError
+from rdebug.errors import CommandError, ExitCode, IntakeError, UsageError
 from rdebug.patch.progress import Progress
 
 
@@ -43,7 +43,7 @@ def _table(results, out: TextIO) -> None:
 
 def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from rdebug.commands.fix import load_backend
-    from rdebug.patch.evaluate import load_cases, run_case
+    from rdebug.patch.evaluate import CaseResult, load_cases, run_case
 
     out, err = out or sys.stdout, err or sys.stderr
     cases = load_cases(Path(args.cases_dir).expanduser().resolve())
@@ -65,6 +65,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             except KeyboardInterrupt:
                 backend.cancel()
                 raise
+            except (CommandError, IntakeError) as exc:  # one broken case (a hang, a missing tool) is not the run
+                result = CaseResult(case.name, False, 0.0, error=exc.message)
             results.append(result)
             if save is not None:
                 (save / f"{case.name}.json").write_text(json.dumps(

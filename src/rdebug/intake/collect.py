@@ -11,6 +11,7 @@ from rdebug.intake import detect
 from rdebug.intake.freetext import problem_from_text
 from rdebug.intake.model import CommandResult, IntakeRequest, Problem  # noqa: F401 - IntakeRequest re-exported
 from rdebug.intake.parse import parse_failures
+from rdebug.intake.parsers import hang
 from rdebug.intake.pathmap import PathMapper
 from rdebug.intake.runner import run_command
 from rdebug.intake.summary import summarize
@@ -34,6 +35,8 @@ class IntakeResult:
 def _finish(problems: list[Problem], mapper: PathMapper) -> list[Problem]:
     mapper.map(problems)
     for prob in problems:
+        if mapper.root is not None:
+            hang.describe(prob, mapper.root)
         if prob.frames and not prob.repo_frames and OUTSIDE_NOTE not in prob.notes:
             prob.notes.append(OUTSIDE_NOTE)
     return problems
@@ -46,7 +49,39 @@ def _output_problem(result: CommandResult) -> Problem:
                    raw=result.output[-20_000:], notes=[f"{shlex.join(result.argv)}: {code}"])
 
 
+def _timed_out(result: CommandResult, argv: list[str], req: IntakeRequest, source: str,
+               mapper: PathMapper) -> IntakeResult:
+    """A hang is a failure to debug: the stacks faulthandler dumped, else the test the runner named."""
+    shown = shlex.join(argv)
+    after = f"`{shown}` timed out after {req.timeout_s:g} s"
+    problems = [hang.as_hang(p) for p in parse_failures(result.output)]
+    hangs = [p for p in problems if p.kind == hang.HANG]
+    if hangs:  # pytest's Timeout dump and the one rdebug asked for at the kill show the same hang
+        problems = [p for p in problems if p.kind != hang.HANG] + hangs[:1]
+    python_cmd = detect.is_pytest(argv) or Path(argv[0]).name.startswith("python")
+    test = None if hangs else hang.hung_test(result.output)
+    for prob in problems:  # e.g. Go's "panic: test timed out": debug it with the test that hung
+        if test and not prob.test_id:
+            prob.test_id = test
+            prob.notes.append(f"timed out while running {test}")
+    if not problems:
+        if test is None and (python_cmd or not result.output.strip()):
+            raise CommandError(f"{after} and printed no stack to debug (raise it with --timeout)")
+        prob = _output_problem(result)
+        prob.kind, prob.test_id = hang.HANG, test
+        prob.message = f"timed out while running {test}" if test else prob.message
+        prob.notes.append(f"timed out after {req.timeout_s:g} s")
+        problems = [prob]
+    _finish(problems, mapper)
+    if all(p.kind == hang.HANG and p.frames and not p.repo_frames and not p.test_id for p in problems):
+        raise CommandError(f"{after}, {problems[0].title.removeprefix('timed out ')} outside the repository "
+                           f"(raise it with --timeout)")
+    first = hangs[0].title.removeprefix("timed out ") if hangs else ": " + problems[0].title.splitlines()[0]
+    return IntakeResult(problems, source, argv, result, f"{after} {first}".replace(" : ", ": "))
+
+
 def _run(argv: list[str], req: IntakeRequest, source: str, mapper: PathMapper) -> IntakeResult:
+    argv = detect.with_hang_dump(argv, req.timeout_s)  # a hanging pytest test prints its stacks
     try:
         result = run_command(argv, req.root, timeout_s=req.timeout_s)
     except CommandError as exc:
@@ -56,7 +91,7 @@ def _run(argv: list[str], req: IntakeRequest, source: str, mapper: PathMapper) -
         raise
     shown = shlex.join(argv)
     if result.timed_out:
-        raise CommandError(f"`{shown}` timed out after {req.timeout_s:g} s (raise it with --timeout)")
+        return _timed_out(result, argv, req, source, mapper)
     if "No module named pytest" in result.output and detect.is_pytest(argv):
         raise CommandError(f"pytest is not installed for {argv[0]} (install it, or set --test-cmd)")
     problems = parse_failures(result.output)
@@ -128,6 +163,8 @@ def gather(req: IntakeRequest) -> IntakeResult:
             problems = [problem_from_text(req.trace_text, root, mapper)]
         _finish(problems, mapper)
         test_cmd = test_cmd or detect.detect_test_command(root)
+        if test_cmd and any(p.kind == hang.HANG for p in problems):
+            test_cmd = detect.with_hang_dump(test_cmd, req.timeout_s)
         message = f"{len(problems)} problem(s) from {where}"
         return IntakeResult(problems, source, command_for(problems, test_cmd, mapper), None, message)
     if req.free_text and req.free_text.strip():

@@ -126,3 +126,23 @@ def is_pytest(argv: list[str] | None) -> bool:
         return False
     joined = " ".join(argv[:4])
     return "-m pytest" in joined or Path(argv[0]).name in ("pytest", "py.test")
+
+
+def hang_dump_timeout(timeout_s: float) -> int:
+    """pytest's ``faulthandler_timeout``: a little under rdebug's, so the stacks print before the kill."""
+    return max(1, int(min(timeout_s * 0.9, timeout_s - 1)))
+
+
+def with_hang_dump(argv: list[str], timeout_s: float) -> list[str]:
+    """``argv`` with ``-o faulthandler_timeout=N`` after the pytest token, so a hanging test prints its stacks.
+
+    Unchanged for other runners, when the user set it already or turned the plugin off.
+    """
+    if not is_pytest(argv) or any("faulthandler" in str(a) for a in argv):
+        return list(argv)
+    at = 1
+    for k in range(min(len(argv) - 1, 4)):
+        if argv[k] == "-m" and argv[k + 1] == "pytest":
+            at = k + 2
+            break
+    return [*argv[:at], "-o", f"faulthandler_timeout={hang_dump_timeout(timeout_s)}", *argv[at:]]

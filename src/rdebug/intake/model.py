@@ -26,7 +26,7 @@ class Frame:
 class Problem:
     """One failure: exception type, message, frames (outermost first, failing frame last)."""
 
-    kind: str  # "python", "pytest", "unittest", "node", "jest", "mocha", "go", "rust", "java", "sanitizer", "text"
+    kind: str  # "hang", "python", "pytest", "unittest", "node", "jest", "mocha", "go", "rust", "java", "sanitizer", "text"
     exception: str | None = None
     message: str = ""
     frames: list[Frame] = field(default_factory=list)
@@ -42,6 +42,8 @@ class Problem:
 
     @property
     def title(self) -> str:
+        if self.kind == "hang" and not self.exception and self.message:
+            return self.message  # "timed out in scheduler.py:42 (in loop), inside a while loop (line 40)"
         head = self.exception or self.kind
         return f"{head}: {self.message}" if self.message else head
 
@@ -68,10 +70,11 @@ class CommandResult:
     duration_s: float
     timed_out: bool = False
     truncated: bool = False
+    cancelled: bool = False  # the caller stopped it (Ctrl-C, a newer request); never "passed"
 
     @property
     def passed(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out
+        return self.exit_code == 0 and not self.timed_out and not self.cancelled
 
 
 @dataclass

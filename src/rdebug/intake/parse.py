@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable
 
 from rdebug.intake.model import Problem
-from rdebug.intake.parsers import compiler, go, java, jstest, node, pytest, python, rust, sanitizer, unittest
+from rdebug.intake.parsers import (compiler, go, hang, java, jstest, node, pytest, python, rust, sanitizer,
+                                   unittest)
 from rdebug.intake.parsers.common import Found, split_lines
 
 log = logging.getLogger(__name__)
 
 # Test-runner parsers claim the lines of their blocks; generic parsers only report what lies outside.
-RUNNER_PARSERS: list[Callable[[list[str]], list[Found]]] = [pytest.find, unittest.find, jstest.find]
+RUNNER_PARSERS: list[Callable[[list[str]], list[Found]]] = [pytest.find, unittest.find, jstest.find, hang.find]
 GENERIC_PARSERS: list[Callable[[list[str]], list[Found]]] = [
     python.find, node.find, go.find, rust.find, java.find, sanitizer.find, compiler.find]
 MAX_CHARS = 4_000_000

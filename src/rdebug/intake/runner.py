@@ -1,8 +1,15 @@
-"""Run a command in its own process group, merged output, capped, killed as a group on timeout."""
+"""Run a command in its own process group, merged output, capped, killed as a group on timeout.
+
+The group is also killed when the command ends (leftover background processes), when the caller
+cancels (``cancel`` event), when rdebug is interrupted, and when rdebug itself gets SIGTERM
+(:func:`install_sigterm_handler`) or exits (an ``atexit`` backstop over every live group).
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -23,9 +30,58 @@ QUIET_ENV = {
     "GIT_PAGER": "cat",
     "GIT_TERMINAL_PROMPT": "0",
 }
-DEFAULT_ENV = {"RUST_BACKTRACE": "1"}  # only when the user has not chosen otherwise
+# only when the user has not chosen otherwise; faulthandler lets a timed-out Python command show its stacks
+DEFAULT_ENV = {"RUST_BACKTRACE": "1", "PYTHONFAULTHANDLER": "1"}
 DROP_ENV = ("FORCE_COLOR", "CLICOLOR_FORCE", "PY_COLORS")
 KILL_GRACE_S = 2.0
+POLL_S = 0.05  # how often a running command checks its cancel event
+DUMP_WAIT_S = 2.0  # how long a timed-out Python command gets to print its stacks
+PYTHON_NAME_RE = re.compile(r"^(?:python|pypy)[\d.]*(?:\.exe)?$|^(?:pytest|py\.test)$")
+
+_LIVE_GROUPS: set[int] = set()  # process groups of commands running now (killed on exit / SIGTERM)
+_LIVE_LOCK = threading.RLock()  # re-entrant: the SIGTERM handler may interrupt its own thread holding it
+
+
+def kill_live_groups() -> None:
+    """SIGKILL every process group a running command owns (atexit and SIGTERM backstop)."""
+    with _LIVE_LOCK:
+        groups = list(_LIVE_GROUPS)
+    for pgid in groups:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+atexit.register(kill_live_groups)
+
+
+class Terminated(SystemExit):
+    """rdebug got SIGTERM: unwinds like an exit, so running commands kill their groups."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(128 + signum)
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    kill_live_groups()  # the command may run on a worker thread: the exception only reaches main
+    raise Terminated(signum)
+
+
+def install_sigterm_handler() -> bool:
+    """Turn SIGTERM into :class:`Terminated` (main thread only); True when installed."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        current = signal.getsignal(signal.SIGTERM)
+        if current is _on_sigterm:
+            return True
+        if current not in (signal.SIG_DFL, None):
+            return False  # someone (a host app, a test harness) handles it already
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 class _CappedReader(threading.Thread):
@@ -71,22 +127,92 @@ def build_env(env: dict | None = None) -> dict[str, str]:
     return merged
 
 
+def _kill_leftovers(pgid: int) -> None:
+    """SIGKILL what is left in a finished command's group (background daemons, ``sleep &``)."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _is_python(proc: subprocess.Popen, argv: list[str]) -> bool:
+    try:
+        exe = os.path.basename(os.readlink(f"/proc/{proc.pid}/exe"))
+    except OSError:
+        exe = os.path.basename(str(argv[0]))
+    return bool(PYTHON_NAME_RE.match(exe))
+
+
+def _request_stack_dump(proc: subprocess.Popen, argv: list[str]) -> None:
+    """Timed out: SIGABRT a Python leader so faulthandler prints every thread's stack, without a core file."""
+    if _exited(proc) or not _is_python(proc, argv):
+        return
+    try:
+        import resource
+
+        resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, resource.prlimit(proc.pid, resource.RLIMIT_CORE)[1]))
+    except (ImportError, AttributeError, OSError, ValueError):
+        return  # no way to rule out a core file in the user's tree: skip the dump
+    try:
+        os.kill(proc.pid, signal.SIGABRT)
+    except (ProcessLookupError, PermissionError):
+        return
+    _wait(proc, DUMP_WAIT_S)
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, KILL_GRACE_S)):
-        try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    """SIGTERM the group, give the leader ``KILL_GRACE_S`` to go, then SIGKILL whatever is left."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+    _wait(proc, KILL_GRACE_S)
+    _kill_leftovers(proc.pid)
+
+
+def _exited(proc: subprocess.Popen) -> bool:
+    """Whether the leader has exited. It is left unreaped where the OS allows (a zombie keeps its
+    group id taken), so killing what is left in the group cannot hit a reused id."""
+    if proc.returncode is not None:
+        return True
+    try:
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None
+    except ChildProcessError:  # reaped elsewhere
+        return True
+    except (AttributeError, OSError):
+        return proc.poll() is not None
+
+
+def _wait(proc: subprocess.Popen, timeout_s: float, cancel: threading.Event | None = None) -> str:
+    """Wait for the leader to exit: "done", "timeout" or "cancelled" (checked every ``POLL_S``)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if _exited(proc):
+            return "done"
+        if cancel is not None and cancel.is_set():
+            return "cancelled"
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timeout"
+        time.sleep(min(POLL_S, left))
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    try:
+        proc.wait(timeout=KILL_GRACE_S)
+    except subprocess.TimeoutExpired:  # stuck in the kernel (D state): leave it to the OS
+        pass
 
 
 def run_command(argv: list[str], cwd: Path, timeout_s: float = 300, cap_bytes: int = 2_000_000,
-                env: dict | None = None) -> CommandResult:
-    """Run ``argv`` in ``cwd``; stdout+stderr merged and capped; never raises on test failure."""
+                env: dict | None = None, cancel: threading.Event | None = None,
+                dump_stacks: bool = True) -> CommandResult:
+    """Run ``argv`` in ``cwd``; stdout+stderr merged and capped; never raises on test failure.
+
+    Setting ``cancel`` kills the group at once (the result says ``cancelled``). Whatever the
+    command leaves running in its process group is killed when it ends. On timeout a Python
+    command is first asked for its stacks (``dump_stacks``; faulthandler, see parsers/hang.py).
+    """
     if not argv:
         raise CommandError("empty command")
     start = time.monotonic()
@@ -102,18 +228,26 @@ def run_command(argv: list[str], cwd: Path, timeout_s: float = 300, cap_bytes: i
         raise CommandError(f"cannot execute {argv[0]}: permission denied") from exc
     except OSError as exc:
         raise CommandError(f"cannot run {argv[0]}: {exc.strerror or exc}") from exc
+    with _LIVE_LOCK:
+        _LIVE_GROUPS.add(proc.pid)
     reader = _CappedReader(proc.stdout, cap_bytes)
     reader.start()
-    timed_out = False
+    outcome = "done"
     try:
-        proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-    except BaseException:  # Ctrl-C while waiting: take the whole group down, then re-raise
-        _kill_group(proc)
+        outcome = _wait(proc, timeout_s, cancel)
+        if outcome == "timeout":
+            if dump_stacks:
+                _request_stack_dump(proc, argv)
+            _kill_group(proc)
+        _kill_leftovers(proc.pid)  # done: background leftovers; cancelled: no grace, it goes now
+        _reap(proc)
+    except BaseException:  # Ctrl-C / SIGTERM while waiting: take the whole group down at once, re-raise
+        _kill_leftovers(proc.pid)
+        _reap(proc)
         raise
     finally:
+        with _LIVE_LOCK:
+            _LIVE_GROUPS.discard(proc.pid)
         reader.join(timeout=KILL_GRACE_S)
         if reader.is_alive():  # a grandchild that left the group still holds the pipe
             proc.stdout.close()
@@ -121,6 +255,7 @@ def run_command(argv: list[str], cwd: Path, timeout_s: float = 300, cap_bytes: i
     output, truncated = reader.text()
     if not reader.is_alive():
         proc.stdout.close()
-    return CommandResult(argv=list(map(str, argv)), exit_code=None if timed_out else proc.returncode,
-                         output=output, duration_s=time.monotonic() - start, timed_out=timed_out,
-                         truncated=truncated)
+    stopped = outcome != "done"
+    return CommandResult(argv=list(map(str, argv)), exit_code=None if stopped else proc.returncode,
+                         output=output, duration_s=time.monotonic() - start, timed_out=outcome == "timeout",
+                         truncated=truncated, cancelled=outcome == "cancelled")

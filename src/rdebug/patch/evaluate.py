@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from rdebug.config import Config
-from rdebug.errors import ModelError, UsageError
+from rdebug.errors import CommandError, IntakeError, ModelError, UsageError
 from rdebug.events import Error
 
 SHELL_CHARS = re.compile(r"[|&;<>()$`*?\[\]{}~]")
@@ -106,9 +106,13 @@ def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
     argv = case_argv(case.command)
     with tempfile.TemporaryDirectory(prefix="rdebug-eval-") as tmp:
         root = prepare_repo(case, Path(tmp) / case.name)
-        intake = gather(IntakeRequest(root=root, command=argv, timeout_s=case.timeout))
+        try:  # a case whose command hangs with nothing to debug is scored, not fatal to the run
+            intake = gather(IntakeRequest(root=root, command=argv, timeout_s=case.timeout))
+        except (CommandError, IntakeError) as exc:
+            return CaseResult(case.name, False, time.perf_counter() - started, error=exc.message)
         if not intake.problems:
             return CaseResult(case.name, False, time.perf_counter() - started, error="the command already passes")
+        argv = intake.command or argv  # as intake ran it (a pytest hang keeps its faulthandler option)
         problem = intake.problems[0]
         ctx = build_context(problem, root, budget=cfg.budget, count_tokens=backend.count_tokens)
         loop = RepairLoop(
@@ -128,7 +132,7 @@ def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
         fixed = False
         if patch is not None:
             write_patch(root, patch)
-            fixed = run_command(argv, root, timeout_s=case.timeout).passed
+            fixed = run_command(argv, root, timeout_s=case.timeout).passed  # a timeout is not fixed
         tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in loop.attempts if a.usage)
         first = loop.attempts[0] if loop.attempts else None
         return CaseResult(
