@@ -35,6 +35,8 @@ class ModelStats:
     load_s: float = 0.0
     thinking_mode: str = "prompted"  # "think-tags", "harmony", "command-r", "prompted", "none"
     extra: dict[str, Any] = field(default_factory=dict)
+    device: str = ""  # the device llama.cpp put the layers on ("CUDA0 (NVIDIA H200)"); "" on the CPU
+    gpu_layers_total: int = 0  # layers llama.cpp could offload (blocks + output), as its log says
 
     @property
     def thinks_by_default(self) -> bool:
@@ -125,6 +127,7 @@ class PatchProposed:
     diff: str  # unified diff, repo-relative paths
     files: list[str] = field(default_factory=list)
     sample: int = 1
+    edits_tests: list[str] = field(default_factory=list)  # test/fixture/conftest files it touches
 
 
 @dataclass
@@ -150,6 +153,11 @@ class PatchVerified:
     output_tail: str = ""
     regressions: list[str] = field(default_factory=list)
     sample: int = 1
+    # test/fixture/conftest files the patch touches: such a patch is never verified on its own
+    edits_tests: list[str] = field(default_factory=list)
+    tests_pass: bool | None = None  # the tests pass with the patch (test edits aside); None: not known
+    reason: str = ""  # one line: why it is not verified, or what was checked
+    checked: str = ""  # how: "checked per test, from the junit report", or that only the exit code was checked
 
 
 @dataclass

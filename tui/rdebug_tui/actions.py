@@ -59,7 +59,13 @@ class KeyActions:
             self.notify(f"busy ({self.busy}); wait or press escape first", severity="warning")
             return
         index = self.state.apply_index(view)
-        if view.verify == "verified":
+        if view.edits_tests and getattr(self, "_armed_test_edit", None) is not view:
+            self._armed_test_edit = view  # a patch that edits tests: `a` once more to apply it
+            self.notify(f"{view.label}'s patch edits tests ({', '.join(view.edits_tests)}). "
+                        "Press a again to apply it anyway.", severity="warning", timeout=6)
+            return
+        self._armed_test_edit = None
+        if view.verify == "verified" or (view.edits_tests and view.tests_pass):
             self._call("apply", lambda s: iter([s.apply(index)]))
             return
         state = "failed verification" if view.verify == "failed" else "is not verified"

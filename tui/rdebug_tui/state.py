@@ -39,6 +39,9 @@ class AttemptView:
     output_tail: str = ""
     regressions: list[str] = field(default_factory=list)
     finished: bool = False
+    edits_tests: list[str] = field(default_factory=list)  # test files the patch touches (apply asks twice)
+    tests_pass: bool = False  # verification passed, test edits aside
+    reason: str = ""  # the verdict in one line
 
     @property
     def label(self) -> str:
@@ -186,6 +189,7 @@ class UiState:
         elif isinstance(event, ev.PatchProposed):
             view = self._view_for(event.attempt, event.sample)
             view.diff, view.files = event.diff, list(event.files)
+            view.edits_tests = list(event.edits_tests)
             if view.think_end is None:
                 view.think_end = at
         elif isinstance(event, ev.PatchRejected):
@@ -197,6 +201,8 @@ class UiState:
             view = self._view_for(event.attempt, event.sample)
             view.verify = "verified" if event.verified else "failed"
             view.output_tail, view.regressions = event.output_tail, list(event.regressions)
+            view.edits_tests = list(event.edits_tests) or view.edits_tests
+            view.tests_pass, view.reason = bool(event.tests_pass), event.reason
         elif isinstance(event, ev.Done):
             self._finish_live(at)
             self.done_reason = event.reason

@@ -18,6 +18,9 @@ from rdebug.patch.progress import Progress
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="apply the best patch when it is verified")
+    parser.add_argument("--allow-test-edits", action="store_true",
+                        help="with --yes, also apply a patch that edits tests (or fixtures, conftest) "
+                             "when the tests pass with it")
     parser.add_argument("--no-regressions", action="store_true",
                         help="do not also run the project's test suite when verifying")
 
@@ -126,7 +129,9 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
         backend.close()
     best = loop.best
     applied = False
-    if best is not None and best.verified and args.yes and not loop.cancelled:
+    allow_tests = getattr(args, "allow_test_edits", False)
+    acceptable = best is not None and (best.verified or (allow_tests and best.tests_pass and best.edits_tests))
+    if acceptable and args.yes and not loop.cancelled:
         record = apply_patch(args.root, best.patch, hashes)
         applied = True
         progress.line(f"applied to {', '.join(record.files)} (undo with: rdebug undo {record.id})")
@@ -136,22 +141,44 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             "attempts": [a.to_json() for a in loop.attempts],
             "patch": best.patch.diff if best else None,
             "verified": bool(best and best.verified),
+            "edits_tests": list(best.edits_tests) if best else [],
+            "verdict": best.reason if best else "",
             "applied": applied,
             "stats": _stats(loop, ready, time.perf_counter() - started, cfg),
         }
         out.write(json.dumps(doc, indent=2) + "\n")
     elif best is not None:
-        progress.line("best patch (verified):" if best.verified else "best patch (NOT verified):")
+        for line in _heading(best):
+            progress.line(line)
         print_patch(best.patch.diff, out)
         if best.verified and not applied:
             progress.line("apply it with: rdebug fix --yes (or review it first)")
+        elif best.edits_tests and best.tests_pass and not applied:
+            progress.line("it edits tests, so it is not applied without a confirmation: review it, then "
+                          "apply it with: rdebug fix --yes --allow-test-edits")
     else:
         progress.line("no usable patch was produced")
     if loop.cancelled:
         return ExitCode.INTERRUPTED
     if fatal:
         raise ModelError(fatal)
-    return ExitCode.OK if best is not None and best.verified else ExitCode.FAILED
+    return ExitCode.OK if best is not None and (best.verified or applied) else ExitCode.FAILED
+
+
+def _heading(best) -> list[str]:
+    """The lines above the best patch: whether it is verified, and the verdict (or what was checked)."""
+    if best.verified:
+        head = "best patch (verified):"
+    elif best.edits_tests:
+        head = f"best patch (edits tests: {', '.join(best.edits_tests)}; NOT verified):"
+    else:
+        head = "best patch (NOT verified):"
+    lines = [head]
+    if best.reason:
+        lines.append(f"  verdict: {best.reason}")
+    if best.checked and best.checked not in best.reason:
+        lines.append(f"  {best.checked}")
+    return lines
 
 
 def _drive(loop, progress: Progress, attempts: int) -> str | None:

@@ -28,9 +28,10 @@ from rdebug.intake.model import Problem
 from rdebug.patch.compose import build_patch
 from rdebug.patch.diff import Patch
 from rdebug.patch.edits import parse_edits
-from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback
+from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback, test_edit_feedback
+from rdebug.patch.testfiles import edited_tests, is_test_path
 from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_note
-from rdebug.patch.verify import baseline_failures, verify_patch
+from rdebug.patch.verify import Baseline, run_baseline, verify_patch
 from rdebug.runtime.base import ChatMessage, GenerationRequest
 
 
@@ -50,6 +51,11 @@ class Attempt:
     timed_out: bool = False
     command_passed: bool = False  # the failing command passed with this patch (regressions aside)
     repeat_of: int | None = None  # the earlier attempt whose patch this one repeats
+    # test/fixture/conftest files the patch touches: it is then never ``verified`` on its own
+    edits_tests: list[str] = field(default_factory=list)
+    tests_pass: bool = False  # verification passed, test edits aside (``verified`` when it edits no test)
+    reason: str = ""  # the verdict in one line: why not verified, or what was checked
+    checked: str = ""  # how the tests were judged ("checked per test, from the junit report", or exit code only)
 
     def to_json(self) -> dict:
         return {
@@ -61,6 +67,10 @@ class Attempt:
             "output_tail": self.output_tail,
             "rejected_reason": self.rejected_reason,
             "regressions": list(self.regressions),
+            "edits_tests": list(self.edits_tests),
+            "tests_pass": self.tests_pass,
+            "verdict": self.reason,
+            "checked": self.checked,
         }
 
 
@@ -71,10 +81,12 @@ CUT_SHORT = {
 
 
 def rank(attempt: Attempt) -> tuple:
-    """Sort key, best first: verified, then fewer failures, then the smallest diff."""
+    """Sort key, best first: verified, then passing only with test edits, then fewer failures, then the
+    smallest diff."""
     failures = attempt.failures if attempt.failures is not None else 1 << 30
     size = attempt.patch.changed_lines if attempt.patch else 1 << 30
-    return (not attempt.verified, attempt.patch is None, failures, size, attempt.index, attempt.sample)
+    return (not attempt.verified, not attempt.tests_pass, attempt.patch is None, failures, size, attempt.index,
+            attempt.sample)
 
 
 def model_stats(backend) -> ModelStats | None:
@@ -87,7 +99,7 @@ def model_stats(backend) -> ModelStats | None:
 
 def _looks_like_test(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return "test" in name.lower() or "/tests/" in f"/{path}" or "/test/" in f"/{path}"
+    return is_test_path(path) or "test" in name.lower()
 
 
 class RepairLoop:
@@ -116,6 +128,7 @@ class RepairLoop:
         history: Sequence[ChatMessage] = (),
         verify: bool = True,
         question: bool = False,
+        targets: Sequence[str] | None = None,
     ) -> None:
         self.problem = problem
         self.context_text = context_text
@@ -136,7 +149,9 @@ class RepairLoop:
         self.attempts: list[Attempt] = []
         self.edit_format = "search-replace"  # set from the model's stats when the loop runs
         self.history: list[ChatMessage] = list(history)
-        self._baseline: set[str] | None = None
+        # the failing tests a patch must make pass (None: the problem's test; else those failing before)
+        self.targets = list(targets) if targets is not None else [problem.test_id] if problem.test_id else []
+        self._baseline: Baseline | None = None
         self._cancel = threading.Event()
 
     @property
@@ -212,6 +227,8 @@ class RepairLoop:
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is None:
             return rejected_feedback([attempt.rejected_reason or "no usable edit"], self.edit_format)
+        if attempt.edits_tests:
+            return test_edit_feedback(attempt.edits_tests, self.edit_format)
         site = None
         if not attempt.regressions and not attempt.timed_out:
             site = unchanged_failure(self.problem, attempt.output_tail, self.root)
@@ -220,11 +237,18 @@ class RepairLoop:
         hide = site is not None and edits_below(site, attempt.patch)
         text = failed_feedback(self.command or [], attempt.output_tail, attempt.regressions, attempt.timed_out,
                                diff=None if hide else attempt.patch.diff, edit_format=self.edit_format,
-                               note=unchanged_note(site, attempt.patch) if site else "")
+                               note=self._note(attempt, site))
         if attempt.repeat_of is not None:
             text = (f"You proposed the same fix as in attempt {attempt.repeat_of} again; it was already "
                     f"tested and fails. Do not repeat it.\n{text}")
         return text
+
+    def _note(self, attempt: Attempt, site) -> str:
+        """What the output shows about the patch: the verdict when the output alone does not say it."""
+        notes = [unchanged_note(site, attempt.patch)] if site else []
+        if attempt.reason and attempt.command_passed and not attempt.regressions:
+            notes.insert(0, f"The test run exited 0, but: {attempt.reason}.")
+        return "\n".join(notes)
 
     def _generate(self, attempt: Attempt, messages: list[ChatMessage]) -> Iterator[SessionEvent]:
         """Stream one reply into ``attempt``; returns True when the backend failed fatally."""
@@ -282,7 +306,8 @@ class RepairLoop:
         if attempt.patch is None:
             yield PatchRejected(n, attempt.rejected_reason or "no usable edit", s)
             return
-        yield PatchProposed(n, attempt.patch.diff, attempt.patch.paths, s)
+        attempt.edits_tests = edited_tests(attempt.patch.paths, self.problem)
+        yield PatchProposed(n, attempt.patch.diff, attempt.patch.paths, s, edits_tests=list(attempt.edits_tests))
         if not self.verify or not self.command:
             return
         same = next((a for a in self.attempts if a is not attempt and a.patch is not None and a.output_tail
@@ -291,25 +316,43 @@ class RepairLoop:
             attempt.repeat_of = same.index
             attempt.verified, attempt.failures, attempt.timed_out = same.verified, same.failures, same.timed_out
             attempt.output_tail, attempt.regressions = same.output_tail, list(same.regressions)
-            attempt.command_passed = same.command_passed
+            attempt.command_passed, attempt.tests_pass = same.command_passed, same.tests_pass
+            attempt.reason, attempt.checked = same.reason, same.checked
             yield PatchVerified(n, same.verified, f"(the same patch as attempt {same.index}, not run again)\n"
-                                + same.output_tail, list(same.regressions), s)
+                                + same.output_tail, list(same.regressions), s, list(attempt.edits_tests),
+                                same.tests_pass, same.reason, same.checked)
             return
         yield VerificationStarted(n, list(self.command), s)
         try:
-            if self.regression_cmd and self._baseline is None and self.regression_cmd != self.command:
-                self._baseline = baseline_failures(self.root, self.regression_cmd, self.timeout_s)
-            result = verify_patch(self.root, attempt.patch, self.command, self.timeout_s,
-                                  self.regression_cmd, self._baseline)
+            if self._baseline is None:
+                baseline = run_baseline(self.root, self.command, self.regression_cmd, self.timeout_s, self._cancel)
+                if self.cancelled:
+                    yield PatchVerified(n, False, "verification cancelled", [], s, list(attempt.edits_tests),
+                                        reason="cancelled")
+                    return
+                self._baseline = baseline
+            result = verify_patch(self.root, attempt.patch, self.command, self.timeout_s, self.regression_cmd,
+                                  self._baseline, targets=self.targets, cancel=self._cancel)
         except RdebugError as exc:
             attempt.output_tail = exc.message
             attempt.failures = 1
-            yield PatchVerified(n, False, exc.message, [], s)
+            attempt.reason = exc.message
+            yield PatchVerified(n, False, exc.message, [], s, list(attempt.edits_tests), reason=exc.message)
             return
-        attempt.verified = result.verified
+        if result.cancelled:
+            yield PatchVerified(n, False, result.output_tail, [], s, list(attempt.edits_tests), reason="cancelled")
+            return
+        attempt.tests_pass = result.verified
+        attempt.verified = result.verified and not attempt.edits_tests
         attempt.output_tail = result.output_tail
         attempt.regressions = result.regressions
         attempt.failures = result.failures
         attempt.timed_out = result.timed_out
         attempt.command_passed = result.exit_code == 0 and not result.timed_out
-        yield PatchVerified(n, result.verified, result.output_tail, result.regressions, s)
+        attempt.reason, attempt.checked = result.reason, result.checked
+        if attempt.edits_tests:
+            edited = ", ".join(attempt.edits_tests)
+            attempt.reason = (f"edits tests ({edited}): the tests pass only with edited tests" if result.verified
+                              else f"edits tests ({edited}); {result.reason}")
+        yield PatchVerified(n, attempt.verified, result.output_tail, result.regressions, s,
+                            list(attempt.edits_tests), attempt.tests_pass, attempt.reason, attempt.checked)

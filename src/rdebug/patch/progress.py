@@ -13,6 +13,7 @@ from rdebug.events import (
     PatchProposed,
     PatchRejected,
     PatchVerified,
+    Status,
     ThinkingDelta,
     Usage,
     VerificationStarted,
@@ -74,9 +75,13 @@ class Progress:
             self.line(f"verifying: {shlex.join(ev.command)}", DIM)
         elif isinstance(ev, PatchVerified):
             if ev.verified:
-                self.line("✓ verified: the command passes with the patch", GREEN)
+                self.line(f"✓ verified: {ev.reason or 'the command passes with the patch'}"
+                          + (f"; {ev.checked}" if ev.checked and ev.checked not in ev.reason else ""), GREEN)
             else:
                 why = f"new failures: {', '.join(ev.regressions[:5])}" if ev.regressions else "still failing"
+                why = ev.reason or why
                 self.line(f"✗ {why}", RED)
         elif isinstance(ev, Error):
             self.line(f"error: {ev.message}", RED)
+        elif isinstance(ev, Status):
+            self.line(ev.message, DIM)

@@ -20,8 +20,9 @@ FORMATS = ("search-replace", "function")
 
 INTRO = """You are rdebug, an expert software debugger fixing a bug in the user's repository.
 You get the failing output and the relevant source code (shown with line numbers; `>>` marks the failing
-lines). Find the root cause and fix it with the smallest correct change. Do not change tests unless the
-test itself is wrong. Keep the code style."""
+lines). Find the root cause and fix it with the smallest correct change in the code under test. Do not
+edit the tests (test files, fixtures, conftest.py): they define the expected behaviour, so a fix that
+changes them is not accepted. Keep the code style."""
 
 SEARCH_REPLACE = """Reply with one or two sentences naming the root cause, then the fix as SEARCH/REPLACE blocks:
 
@@ -137,6 +138,14 @@ def failed_feedback(command: Sequence[str], output_tail: str, regressions: Seque
     note = f"{note.strip()}\n" if note.strip() else ""
     return (f"{tried}{head}\n```\n{output_tail.strip()}\n```\n{note}"
             f"That fix is wrong or incomplete. Find the real cause and {RETRY[_format(edit_format)]}.")
+
+
+def test_edit_feedback(paths: Sequence[str], edit_format: str = "search-replace") -> str:
+    """The next user turn after a patch that edited tests: fix the code instead."""
+    listed = ", ".join(paths[:5])
+    return (f"You edited the test file(s) {listed}; fix the code instead. The tests define the expected "
+            f"behaviour, so a fix that changes them is not accepted. Leave the tests unchanged and "
+            f"{RETRY[_format(edit_format)]}.")
 
 
 def rejected_feedback(problems: Sequence[str], edit_format: str = "search-replace") -> str:

@@ -1,27 +1,58 @@
-"""Verify a patch: apply it to a scratch copy and re-run the failing command (and the test suite)."""
+"""Verify a patch: apply it to a scratch copy, re-run the failing command (and the test suite), and
+judge the tests one by one against a run before the patch (see judge.py)."""
 
 from __future__ import annotations
 
 import os
+import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from rdebug.intake.model import CommandResult
 from rdebug.patch.diff import Patch
+from rdebug.patch.judge import Judgement, judge, judge_exit_code
 from rdebug.patch.scratch import ScratchCopy
+from rdebug.patch.testreport import TestOutcomes, clean_output, instrument, read_outcomes
 
 TAIL_CHARS = 4000
 
 
 @dataclass
 class VerifyResult:
-    verified: bool
+    verified: bool  # the tests pass as verification requires (test edits are judged by the caller)
     exit_code: int | None
     output_tail: str
     regressions: list[str] = field(default_factory=list)
     timed_out: bool = False
     failures: int = 0  # failing tests after the patch (parsed; 1 when unknown and the command failed)
+    reason: str = ""  # one line: why it is not verified, or what was checked
+    checked: str = ""  # "checked per test, from the junit report", or that only the exit code was checked
+    cancelled: bool = False
+
+
+@dataclass
+class TestRun:
+    """One run of a test command: its result and, when the runner reports them, per-test outcomes."""
+
+    __test__ = False  # not a pytest test class
+
+    result: CommandResult
+    outcomes: TestOutcomes | None
+    runner: str | None
+
+    @property
+    def output(self) -> str:
+        return self.result.output
+
+
+@dataclass
+class Baseline:
+    """The runs before any patch: the failing command and the project's suite (None: not run)."""
+
+    command: TestRun | None = None
+    suite: TestRun | None = None
 
 
 def tail(text: str, limit: int = TAIL_CHARS) -> str:
@@ -30,12 +61,6 @@ def tail(text: str, limit: int = TAIL_CHARS) -> str:
     cut = text[-limit:]
     nl = cut.find("\n")
     return "…\n" + (cut[nl + 1 :] if 0 <= nl < 200 else cut)
-
-
-def _run(argv: list[str], cwd: Path, timeout_s: float) -> CommandResult:
-    from rdebug.intake.runner import run_command
-
-    return run_command(argv, cwd, timeout_s=timeout_s, env={"PYTHONDONTWRITEBYTECODE": "1"})
 
 
 def _relocate(argv: Sequence[str], root: Path, scratch: Path) -> list[str]:
@@ -47,6 +72,20 @@ def _relocate(argv: Sequence[str], root: Path, scratch: Path) -> list[str]:
             arg = str(scratch) + arg[len(prefix):]
         out.append(arg)
     return out
+
+
+def run_tests(argv: Sequence[str], root: Path, scratch: Path, workdir: Path, timeout_s: float,
+              cancel: threading.Event | None = None) -> TestRun:
+    """Run ``argv`` in the scratch copy, instrumented to report each test (report kept in ``workdir``)."""
+    from rdebug.intake.runner import run_command
+
+    report = workdir / f"report-{secrets.token_hex(8)}.xml"
+    run = instrument(_relocate(argv, root, scratch), report)
+    result = run_command(run.argv, scratch, timeout_s=timeout_s, env={"PYTHONDONTWRITEBYTECODE": "1"},
+                         cancel=cancel)
+    result.output = clean_output(result.output)
+    outcomes = None if result.cancelled else read_outcomes(run, result.output)
+    return TestRun(result, outcomes, run.runner)
 
 
 def failing_tests(result: CommandResult) -> set[str]:
@@ -62,10 +101,66 @@ def failing_tests(result: CommandResult) -> set[str]:
     return ids
 
 
-def baseline_failures(root: Path, regression_cmd: Sequence[str], timeout_s: float) -> set[str]:
-    """Tests failing before any patch (run in an unpatched scratch copy)."""
-    with ScratchCopy(root) as scratch:
-        return failing_tests(_run(_relocate(regression_cmd, root, scratch), scratch, timeout_s))
+def run_baseline(root: Path, command: Sequence[str] | None, regression_cmd: Sequence[str] | None,
+                 timeout_s: float, cancel: threading.Event | None = None) -> Baseline:
+    """The runs before any patch, in an unpatched scratch copy: the command when its runner reports
+    each test (to judge test by test), and the suite when it differs from the command."""
+    from rdebug.patch.testreport import runner_of
+
+    out = Baseline()
+    suite = _suite(command, regression_cmd)
+    need_command = bool(command) and runner_of(command) is not None
+    if not need_command and suite is None:
+        return out
+    copy = ScratchCopy(root)
+    with copy as scratch:
+        if need_command:
+            out.command = run_tests(command, root, scratch, copy.workdir, timeout_s, cancel)
+        if suite is not None and not (cancel is not None and cancel.is_set()):
+            out.suite = run_tests(suite, root, scratch, copy.workdir, timeout_s, cancel)
+    return out
+
+
+def _suite(command: Sequence[str] | None, regression_cmd: Sequence[str] | None) -> list[str] | None:
+    if regression_cmd and list(regression_cmd) != list(command or []):
+        return list(regression_cmd)
+    return None
+
+
+def _exit_code_only(run: TestRun) -> Judgement:
+    verdict = judge_exit_code(run.result.exit_code, run.result.timed_out)
+    if not verdict.passed:
+        verdict.failures = len(failing_tests(run.result))
+    return verdict
+
+
+def _judge_command(run: TestRun, before: TestRun | None, targets: Sequence[str]) -> Judgement:
+    if run.result.timed_out:
+        return Judgement(False, "the command timed out", failures=1)
+    if run.runner is None:
+        return _exit_code_only(run)
+    prior = before.outcomes if before is not None and not before.result.cancelled else None
+    if run.runner != "pytest" and prior is not None and not prior.tests:
+        # the runner printed no per-test lines before the patch either (e.g. cargo test -q)
+        return _exit_code_only(run)
+    verdict = judge(prior, run.outcomes, targets)
+    if prior is None and verdict.passed and run.result.exit_code != 0:
+        return Judgement(False, f"the command failed (exit code {run.result.exit_code})", failures=1,
+                         checked=verdict.checked)
+    return verdict
+
+
+def _judge_suite(run: TestRun, before: TestRun | None, baseline_ids: set[str] | None) -> list[str]:
+    """Tests of the suite that fail now and did not before."""
+    if run.outcomes is not None and before is not None and before.outcomes is not None:
+        verdict = judge(before.outcomes, run.outcomes, fallback_to_failing=False)
+        if verdict.passed:
+            return []
+        return verdict.regressions or [verdict.reason]
+    now = run.outcomes.failing() if run.outcomes is not None and run.outcomes.tests else failing_tests(run.result)
+    if run.runner == "pytest" and (run.outcomes is None or not run.outcomes.tests):
+        return [f"{' '.join(run.result.argv[:3])}…: the suite reported no tests"]
+    return sorted(now - (baseline_ids or set()))
 
 
 def verify_patch(
@@ -74,31 +169,51 @@ def verify_patch(
     command: Sequence[str],
     timeout_s: float = 300,
     regression_cmd: Sequence[str] | None = None,
-    baseline: set[str] | None = None,
+    baseline: Baseline | set[str] | None = None,
+    *,
+    targets: Sequence[str] = (),
+    cancel: threading.Event | None = None,
 ) -> VerifyResult:
-    """Run ``command`` on a patched scratch copy; verified when it passes and nothing else newly fails.
+    """Run ``command`` on a patched scratch copy and judge it test by test against ``baseline``.
 
-    ``baseline``: the regression command's failures before the patch (computed when None).
+    ``baseline``: the runs before the patch (computed when None); a set of ids stands for the suite's
+    failures before the patch. ``targets``: the failing tests the patch must make pass (by default
+    those failing before). Verified when the targets pass and nothing else newly fails (the suite too).
     """
-    if regression_cmd and list(regression_cmd) != list(command) and baseline is None:
-        baseline = baseline_failures(root, regression_cmd, timeout_s)
-    with ScratchCopy(root, patch) as scratch:
-        result = _run(_relocate(command, root, scratch), scratch, timeout_s)
-        failures = failing_tests(result)
-        regressions: list[str] = []
-        output = result.output
-        if result.timed_out:
+    suite_ids: set[str] | None = None
+    if isinstance(baseline, set):
+        suite_ids, baseline = baseline, Baseline()
+    if baseline is None:
+        baseline = run_baseline(root, command, regression_cmd, timeout_s, cancel)
+    copy = ScratchCopy(root, patch)
+    with copy as scratch:
+        run = run_tests(command, root, scratch, copy.workdir, timeout_s, cancel)
+        if run.result.cancelled:
+            return VerifyResult(False, None, "verification cancelled", reason="cancelled", cancelled=True)
+        verdict = _judge_command(run, baseline.command, targets)
+        output = run.output
+        if run.result.timed_out:
             output += f"\n[the command timed out after {timeout_s:g} s and was killed]\n"
-        if result.passed and regression_cmd and list(regression_cmd) != list(command):
-            suite = _run(_relocate(regression_cmd, root, scratch), scratch, timeout_s)
-            regressions = sorted(failing_tests(suite) - (baseline or set()))
+        regressions = list(verdict.regressions)
+        suite = _suite(command, regression_cmd)
+        if verdict.passed and suite is not None:
+            after = run_tests(suite, root, scratch, copy.workdir, timeout_s, cancel)
+            if after.result.cancelled:
+                return VerifyResult(False, None, "verification cancelled", reason="cancelled", cancelled=True)
+            regressions = _judge_suite(after, baseline.suite, suite_ids)
             if regressions:
-                output = suite.output
+                output = after.output
+    verified = verdict.passed and not regressions
+    reason = verdict.reason
+    if verdict.passed and regressions:
+        reason = f"the suite has new failures: {', '.join(regressions[:5])}"
     return VerifyResult(
-        verified=result.passed and not regressions,
-        exit_code=result.exit_code,
+        verified=verified,
+        exit_code=run.result.exit_code,
         output_tail=tail(output),
         regressions=regressions,
-        timed_out=result.timed_out,
-        failures=len(failures) + len(regressions),
+        timed_out=run.result.timed_out,
+        failures=verdict.failures + (len(regressions) if verdict.passed else 0),
+        reason=reason,
+        checked=verdict.checked,
     )

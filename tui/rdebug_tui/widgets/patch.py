@@ -18,11 +18,21 @@ def verify_line(view: AttemptView) -> Text:
         return Text(f"⟳ verifying… running {' '.join(view.verify_command)}", style="bold cyan")
     if view.verify == "verified":
         return Text("✓ verified: the failing test now passes (a applies it)", style="bold green")
+    edited = ", ".join(view.edits_tests)
+    if view.verify == "failed" and view.edits_tests and view.tests_pass:
+        return Text(f"⚠ edits tests ({edited}): the tests pass only with edited tests, so it is not verified "
+                    "(a, then a again, applies it)", style="bold yellow")
+    if view.verify == "failed" and view.reason == "cancelled":
+        return Text("verification cancelled: not verified", style="yellow")
     if view.verify == "failed":
         text = Text("✗ failed: the test still fails with this patch", style="bold red")
-        if view.regressions:
+        if view.reason:
+            text.append(f"\n  {view.reason}", style="red")
+        elif view.regressions:
             text.append(f"\n  regressions: {', '.join(view.regressions)}", style="red")
         return text
+    if view.diff and view.edits_tests:
+        return Text(f"proposed, not verified; edits tests ({edited})", style="yellow")
     if view.diff:
         return Text("proposed, not verified", style="yellow")
     if view.finished:
