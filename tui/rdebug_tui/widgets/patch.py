@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -50,6 +51,12 @@ class PatchPanel(VerticalScroll):
         self.border_title = "Patch"
 
     def show(self, view: AttemptView | None, index: int, total: int, side_by_side: bool) -> None:
+        try:
+            self._show(view, index, total, side_by_side)
+        except NoMatches:  # shown before its children mounted (a busy machine): once they are
+            self.call_after_refresh(self.show, view, index, total, side_by_side)
+
+    def _show(self, view: AttemptView | None, index: int, total: int, side_by_side: bool) -> None:
         if view is None:
             self.border_title = "Patch"
             self.query_one("#patch-verify", Static).update(Text("no attempt yet", style="dim"))
