@@ -9,6 +9,7 @@ choice here, so the next start goes straight to the setting that works.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -44,14 +45,16 @@ def build_id() -> str:
     if spec is None or not spec.submodule_search_locations:
         return "none"
     root = Path(next(iter(spec.submodule_search_locations)))
-    parts = []
-    for lib in sorted((root / "lib").glob("lib*")):
+    parts = set()
+    for lib in (root / "lib").glob("lib*"):
         try:
-            st = lib.stat()
+            real = lib.resolve()
+            st = real.stat()
         except OSError:
             continue
-        parts.append(f"{lib.name}:{st.st_size}:{int(st.st_mtime)}")
-    return ";".join(parts) or str(root)
+        parts.add(f"{real.name}:{st.st_size}:{int(st.st_mtime)}")
+    text = ";".join(sorted(parts)) or str(root)
+    return "llama.cpp-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def model_id(path: str | Path) -> str:
@@ -88,7 +91,7 @@ class LoadSettings:
 
     def remember(self, model_path: str | Path, setting: LoadSetting) -> None:
         """Record ``setting`` (best effort: a read-only cache only costs one retry next time)."""
-        data = self._read()
+        data = {k: v for k, v in self._read().items() if Path(k.split("|", 1)[-1].rsplit(":", 1)[0]).exists()}
         data[self.key(model_path)] = asdict(setting) | {"when": setting.when or time.time()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

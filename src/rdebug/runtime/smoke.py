@@ -25,6 +25,7 @@ class SmokeResult:
     tokens_per_s: float = 0.0
     crash: str | None = None  # how the worker died ("signal 4, SIGILL"), when it did
     error: str | None = None  # any other failure
+    model_path: str | None = None  # the GGUF file the model name resolved to
 
     @property
     def setting(self) -> str:
@@ -45,6 +46,12 @@ def smoke_generate(model: str | Path, repack: bool, threads: int | None = None,
 
     backend = LlamaBackend(model, LlamaOptions(ctx=1024, threads=threads, repack=repack))
     backend.worker_target = worker_target
+    result = _smoke(backend, repack, tokens)
+    result.model_path = str(backend.path) if backend.path else None
+    return result
+
+
+def _smoke(backend, repack: bool, tokens: int) -> SmokeResult:
     try:
         ready = None
         for ev in backend.load():
@@ -86,8 +93,9 @@ def smoke_check(model: str | Path, repack_allowed: bool = True, threads: int | N
     results = [smoke_generate(model, repack_allowed, threads, worker_target=worker_target)]
     if repack_allowed and results[0].crash:
         results.append(smoke_generate(model, False, threads, worker_target=worker_target))
-        if results[-1].ok:
-            LoadSettings().remember(model, LoadSetting(False, f"{results[0].crash} with extra buffer types"))
-    elif repack_allowed and results[0].ok:
-        LoadSettings().remember(model, LoadSetting(True, "rdebug doctor: ok"))
+        if results[-1].ok and results[-1].model_path:
+            LoadSettings().remember(results[-1].model_path,
+                                    LoadSetting(False, f"{results[0].crash} with extra buffer types"))
+    elif repack_allowed and results[0].ok and results[0].model_path:
+        LoadSettings().remember(results[0].model_path, LoadSetting(True, "rdebug doctor: ok"))
     return results

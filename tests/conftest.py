@@ -1,0 +1,19 @@
+"""Session-wide test isolation: rdebug's user cache (symbol index, remembered load settings) in a temp dir."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    if os.environ.get("RDEBUG_CACHE_DIR"):
+        yield
+        return
+    os.environ["RDEBUG_CACHE_DIR"] = str(tmp_path_factory.mktemp("rdebug-cache"))
+    try:
+        yield
+    finally:
+        os.environ.pop("RDEBUG_CACHE_DIR", None)
