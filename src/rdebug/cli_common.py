@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import stat
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterator
 
 from rdebug.config import Config
 from rdebug.context.model import PackedContext
@@ -136,3 +138,17 @@ def build_packed_context(
 def has_intake(args: argparse.Namespace) -> bool:
     """Whether the user named any intake (command, trace, text or a piped stdin)."""
     return bool(args.cmd or getattr(args, "trace", None) or getattr(args, "text", None) or stdin_is_piped())
+
+
+@contextmanager
+def cancel_on_sigint(cancel: Callable[[], None]) -> Iterator[None]:
+    """Inside the block Ctrl-C calls ``cancel`` instead of raising KeyboardInterrupt (main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda _sig, _frame: cancel())
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)

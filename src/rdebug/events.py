@@ -23,6 +23,31 @@ class ModelLoading:
     default_think_budget: int | None = None
 
 
+@dataclass(frozen=True)
+class ModelProfile:
+    """What a model can do and how to ask it: filled once by the backend (from the catalog), read by all.
+
+    The defaults here are the only defaults: a backend that knows nothing leaves them.
+    """
+
+    edit_format: str = "search-replace"  # how fixes are asked for: "search-replace" or "function"
+    system_prompt: bool = True  # the chat template has a system role (else it is folded into the user turn)
+    thinking_mode: str = "prompted"  # "think-tags", "harmony", "command-r", "prompted", "none"
+    think_default: bool = True  # requests think unless told otherwise
+    default_think_budget: int | None = None  # thinking tokens before the thought is closed (None: no limit)
+    parallel_sequences: int = 1  # replies the backend can decode together in one batch
+    source: str = ""  # where the model file came from ("catalog", "path", …), informational
+
+    @classmethod
+    def from_entry(cls, entry: Any, source: str = "", default_think_budget: int | None = None,
+                   thinking_mode: str | None = None, parallel_sequences: int = 1) -> "ModelProfile":
+        """The profile a catalog entry (``rdebug.runtime.catalog.CatalogEntry``) describes."""
+        return cls(edit_format=entry.edit_format, system_prompt=entry.system_prompt,
+                   thinking_mode=thinking_mode or entry.thinking, think_default=entry.think_default,
+                   default_think_budget=default_think_budget, parallel_sequences=parallel_sequences,
+                   source=source)
+
+
 @dataclass
 class ModelStats:
     model: str  # display name
@@ -33,22 +58,24 @@ class ModelStats:
     n_ctx_train: int = 0
     threads: int | None = None
     load_s: float = 0.0
-    thinking_mode: str = "prompted"  # "think-tags", "harmony", "command-r", "prompted", "none"
-    extra: dict[str, Any] = field(default_factory=dict)
+    profile: ModelProfile = field(default_factory=ModelProfile)
+    extra: dict[str, Any] = field(default_factory=dict)  # informational only (pid, n_batch, chat_template, …)
     device: str = ""  # the device llama.cpp put the layers on ("CUDA0 (NVIDIA H200)"); "" on the CPU
     gpu_layers_total: int = 0  # layers llama.cpp could offload (blocks + output), as its log says
 
     @property
-    def thinks_by_default(self) -> bool:
-        """Whether requests think unless told otherwise (catalog ``think_default``)."""
-        return bool(self.extra.get("think_default", True))
+    def thinking_mode(self) -> str:
+        return self.profile.thinking_mode
+
+
+def profile_of(stats: "ModelStats | None") -> ModelProfile:
+    """The loaded model's profile, or the defaults when nothing is loaded."""
+    return stats.profile if stats is not None else ModelProfile()
 
 
 def resolve_thinking(flag: bool | None, stats: "ModelStats | None") -> bool:
     """The user's thinking setting, else the loaded model's default."""
-    if flag is not None:
-        return flag
-    return stats.thinks_by_default if stats is not None else True
+    return flag if flag is not None else profile_of(stats).think_default
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 from rdebug.config import Config
 from rdebug.context.model import PackedContext
-from rdebug.errors import PatchError, RdebugError
+from rdebug.errors import ModelError, PatchError, RdebugError
 from rdebug.events import (
     ContextBuilt,
     Done,
@@ -27,33 +27,29 @@ from rdebug.events import (
     Status,
 )
 from rdebug.intake.model import Problem
-from rdebug.patch.diff import file_hashes
+from rdebug.pipeline import CandidateRound, Job, Pipeline, RoundOptions, apply, gather, intake_note
 
 
 class DebugSession:
-    """Drives intake, context, model and the repair loop; keeps what a UI needs to browse."""
+    """Drives the pipeline (intake, context, model, candidates); keeps what a UI needs to browse."""
 
     def __init__(self, root: Path, cfg: Config, request, backend_factory: Callable | None = None) -> None:
         self.root = root
         self.cfg = cfg
-        self.request = request  # rdebug.intake.collect.IntakeRequest
-        self._backend_factory = backend_factory
-        self.backend = None
-        self.model_ready: ModelReady | None = None
+        self.request = request  # rdebug.intake.model.IntakeRequest
+        self.pipeline = Pipeline(cfg, backend_factory)
         self.intake = None  # IntakeResult
         self.problems: list[Problem] = []
         self.problem_index = 0
-        self.context: PackedContext | None = None
+        self.job: Job | None = None
         self.attempts: list = []
         self.thinking = cfg.thinking
         self.think_budget = cfg.think_budget
         self._include: list[str] = []
         self._exclude: list[str] = []
-        self._hashes: dict[str, str | None] = {}
         self._history: list = []
-        self._loop = None
+        self._round: CandidateRound | None = None
         self._cancel = threading.Event()
-        self._lock = threading.Lock()
 
     # --- public API ------------------------------------------------------
     @property
@@ -63,6 +59,18 @@ class DebugSession:
     @property
     def command(self) -> list[str] | None:
         return self.intake.command if self.intake else None
+
+    @property
+    def context(self) -> PackedContext | None:
+        return self.job.context if self.job else None
+
+    @property
+    def backend(self):
+        return self.pipeline.backend
+
+    @property
+    def model_ready(self) -> ModelReady | None:
+        return self.pipeline.ready
 
     def start(self) -> Iterator[SessionEvent]:
         """Intake, context, model load and the repair loop."""
@@ -90,20 +98,17 @@ class DebugSession:
 
     def cancel(self) -> None:
         self._cancel.set()
-        loop, backend = self._loop, self.backend
-        if loop is not None:
-            loop.cancel()
+        rnd, backend = self._round, self.pipeline.backend
+        if rnd is not None:
+            rnd.cancel()
         elif backend is not None:
             backend.cancel()
 
     def apply(self, attempt_index: int) -> PatchApplied:
-        from rdebug.patch.apply import apply_patch
-
         attempt = self._attempt(attempt_index)
-        if attempt.patch is None:
+        if attempt.patch is None or self.job is None:
             raise PatchError(f"attempt {attempt_index + 1} has no patch to apply")
-        record = apply_patch(self.root, attempt.patch, self._hashes)
-        return PatchApplied(files=list(record.files), backup_id=record.id)
+        return apply(self.job, attempt.patch)
 
     def undo(self) -> PatchUndone:
         from rdebug.patch.apply import undo
@@ -113,11 +118,7 @@ class DebugSession:
 
     def close(self) -> None:
         self.cancel()
-        if self.backend is not None:
-            try:
-                self.backend.close()
-            finally:
-                self.backend = None
+        self.pipeline.close()
 
     # --- steps -----------------------------------------------------------
     def _guard(self, events: Iterator[SessionEvent]) -> Iterator[SessionEvent]:
@@ -138,13 +139,10 @@ class DebugSession:
         yield Done("cancelled" if self._cancel.is_set() else "stop")
 
     def _intake(self) -> Iterator[SessionEvent]:
-        from rdebug.intake.collect import gather
-
         req = self.request
-        if req.command:
-            yield Status(f"running {' '.join(req.command)} …")
-        elif req.trace_text is None and req.free_text is None:
-            yield Status("running the tests …")
+        note = intake_note(req)
+        if note:
+            yield Status(note)
         self.intake = gather(req)
         self.problems = list(self.intake.problems)
         self.problem_index = 0
@@ -155,42 +153,18 @@ class DebugSession:
         yield ProblemFound(self.problems[0], others=self.problems[1:], command_output=out)
 
     def _context_events(self) -> Iterator[SessionEvent]:
-        from rdebug.context.build import build_context
-
         problem = self.problem
         if problem is None:
             return
         yield Status("building context …")
-        counter = self.backend.count_tokens if self.backend is not None else None
-        self.context = build_context(
-            problem, self.root, budget=self.cfg.budget, count_tokens=counter,
-            include=self._include, exclude=self._exclude,
-        )
-        self._hashes = file_hashes(self.root, [s.path for s in self.context.snippets])
-        yield ContextBuilt(self.context)
-
-    def _ensure_backend(self) -> Iterator[SessionEvent]:
-        if self.backend is not None and self.model_ready is not None:
-            return
-        factory = self._backend_factory
-        if factory is None:
-            from rdebug.runtime import open_backend as factory
-        self.backend = factory(self.cfg)
-        for ev in self.backend.load():
-            if isinstance(ev, ModelReady):
-                self.model_ready = ev
-            yield ev
-            if isinstance(ev, Error):
-                self.backend = None
-                raise _Stop()
+        self.job = self.pipeline.prepare(problem, self.root, self.command, test_cmd=self.request.test_cmd,
+                                         include=self._include, exclude=self._exclude)
+        yield ContextBuilt(self.job.context)
 
     def _repair(self, hint: str | None = None, question: bool = False) -> Iterator[SessionEvent]:
-        from rdebug.context.render import format_for_prompt
-        from rdebug.patch.loop import RepairLoop
-
         try:
-            yield from self._ensure_backend()
-        except _Stop:
+            yield from self.pipeline.load()
+        except ModelError:  # the backend's Error event is out already
             return
         if self._cancel.is_set():
             return
@@ -199,41 +173,18 @@ class DebugSession:
             from rdebug.runtime.base import ChatMessage
 
             history.append(ChatMessage("user", hint))
-        loop = RepairLoop(
-            self.problem,
-            format_for_prompt(self.context),
-            self.backend,
-            self.root,
-            self.command,
-            attempts=self.cfg.attempts,
-            samples=self.cfg.samples,
-            timeout_s=self.cfg.timeout,
-            thinking=self.thinking,
-            think_budget=self.think_budget,
-            max_tokens=self.cfg.max_tokens,
-            expected_hashes=self._hashes,
-            history=history,
-            regression_cmd=self._regression_cmd(),
-            question=question,
-        )
-        self._loop = loop
+        opts = RoundOptions.from_config(self.cfg, thinking=self.thinking, think_budget=self.think_budget,
+                                        history=history, question=question)
+        rnd = self.pipeline.candidates(self.job, opts)
+        self._round = rnd
         try:
-            for ev in loop.run():
-                yield ev
-                if isinstance(ev, Error) and ev.fatal:
-                    self.backend = None
-                    self.model_ready = None
+            yield from rnd.run()
         finally:
-            self._loop = None
-        self.attempts.extend(loop.attempts)
-        self._history = list(getattr(loop, "history", history))
-
-    def _regression_cmd(self) -> list[str] | None:
-        """The project's test command, to catch regressions (None when it is the failing command)."""
-        from rdebug.intake.detect import detect_test_command
-
-        cmd = self.request.test_cmd or detect_test_command(self.root)
-        return None if not cmd or cmd == self.command else list(cmd)
+            self._round = None
+        if rnd.fatal:
+            self.pipeline.forget_model()
+        self.attempts.extend(rnd.attempts)
+        self._history = list(rnd.history)
 
     def _ask(self, text: str) -> Iterator[SessionEvent]:
         from rdebug.patch.prompt import is_question, question_turn
@@ -248,7 +199,7 @@ class DebugSession:
             yield from self._context_events()
             yield from self._repair()
         else:
-            if self.context is None:
+            if self.job is None:
                 yield from self._context_events()
             if is_question(text):  # answered once; verified only if the reply holds a fix
                 yield from self._repair(hint=question_turn(text), question=True)
@@ -273,7 +224,3 @@ class DebugSession:
         if not 0 <= index < len(self.attempts):
             raise PatchError(f"no attempt number {index + 1}")
         return self.attempts[index]
-
-
-class _Stop(Exception):
-    """Internal: the model could not be loaded; the Error event was already yielded."""

@@ -119,12 +119,12 @@ def test_edit_to_unknown_file_is_rejected_and_loop_goes_on(cart_repo):
 
 
 def test_function_format_models_are_asked_for_whole_functions(cart_repo):
-    from rdebug.events import ModelStats
+    from rdebug.events import ModelProfile, ModelStats
 
     reply = ("The discount is added.\n\ncart.py\n```python\ndef discount(total, percent):\n"
              "    return total - total * percent / 100\n```\n")
     backend, loop = _loop(cart_repo, ["no code here", reply])
-    backend.stats = ModelStats("small", thinking_mode="prompted", extra={"edit_format": "function"})
+    backend.stats = ModelStats("small", profile=ModelProfile(thinking_mode="prompted", edit_format="function"))
     list(loop.run())
     assert [a.verified for a in loop.attempts] == [False, True]
     system, retry = backend.requests[0].messages[0].content, backend.requests[1].messages[-1].content
@@ -134,11 +134,11 @@ def test_function_format_models_are_asked_for_whole_functions(cart_repo):
 
 
 def test_thinking_follows_the_model_default_unless_set(cart_repo):
-    from rdebug.events import ModelStats
+    from rdebug.events import ModelProfile, ModelStats
 
     for flag, expected in ((None, False), (True, True)):
         backend, loop = _loop(cart_repo, [FIX_REPLY], thinking=flag)
-        backend.stats = ModelStats("small", thinking_mode="prompted", extra={"think_default": False})
+        backend.stats = ModelStats("small", profile=ModelProfile(thinking_mode="prompted", think_default=False))
         list(loop.run())
         assert backend.requests[0].thinking is expected
         assert ("think step by step" in backend.requests[0].messages[0].content) is expected

@@ -101,23 +101,23 @@ def test_event_buffer_stamps_and_drains_in_order():
 
 
 def test_status_shows_the_model_default_thinking_budget():
-    from rdebug.events import ModelStats
+    from rdebug.events import ModelProfile, ModelStats
     from rdebug_tui.widgets.statusbar import effective_budget
 
     state = UiState()
     assert effective_budget(state) == "∞"
-    state.stats = ModelStats("m", extra={"default_think_budget": 768})
+    state.stats = ModelStats("m", profile=ModelProfile(default_think_budget=768))
     assert effective_budget(state) == "768"
     state.think_budget = 256
     assert effective_budget(state) == "256"
 
 
 def test_thinking_follows_the_model_default_until_toggled():
-    from rdebug.events import ModelStats
+    from rdebug.events import ModelProfile, ModelStats
 
     state = UiState()
     assert state.thinking_effective  # no model yet: think
-    state.stats = ModelStats("m", extra={"think_default": False})
+    state.stats = ModelStats("m", profile=ModelProfile(think_default=False))
     assert not state.thinking_effective
     state.thinking_on = True
     assert state.thinking_effective

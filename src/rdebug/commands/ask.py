@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
+import threading
 from typing import Any, TextIO
 
 from rdebug.config import Config
 from rdebug.errors import ExitCode, ModelError, UsageError
 from rdebug.events import (
-    AnswerDelta, Done, Error, ModelLoading, ModelReady, Status, ThinkingDelta, Usage, resolve_thinking,
+    AnswerDelta, Done, Error, ModelLoading, Status, ThinkingDelta, Usage, profile_of, resolve_thinking,
 )
 from rdebug.runtime.base import Backend, GenerationRequest
 
@@ -87,72 +87,75 @@ class _Printer:
 
 
 def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from rdebug.prompts import build_messages
-    from rdebug.runtime import open_backend
+    from rdebug.cli_common import cancel_on_sigint
+    from rdebug.pipeline import Pipeline
 
     out, err = out or sys.stdout, err or sys.stderr
     printer = _Printer(out, args.json_events or getattr(args, "json", False))
     question = " ".join(args.question).strip() or None
     if args.no_context and not question:
         raise UsageError("ask --no-context needs a question")
-    backend = open_backend(cfg)
-    interrupted = False
+    pipeline = Pipeline(cfg)
+    backend = pipeline.open()
+    interrupted = threading.Event()
 
-    def on_sigint(_sig: int, _frame: Any) -> None:
-        nonlocal interrupted
-        interrupted = True
+    def interrupt() -> None:
+        interrupted.set()
         backend.cancel()
 
     try:
-        previous = signal.signal(signal.SIGINT, on_sigint)
-    except ValueError:  # not the main thread
-        previous = None
+        with cancel_on_sigint(interrupt):
+            return _ask(args, cfg, pipeline, question, printer, err, interrupted)
+    finally:
+        pipeline.close()
+
+
+def _ask(args: argparse.Namespace, cfg: Config, pipeline, question: str | None, printer: _Printer, err: TextIO,
+         interrupted: threading.Event) -> int:
+    """Load the model, gather the context, stream the reply."""
+    from rdebug.prompts import build_messages
+
     try:
-        stats = None
-        for ev in backend.load():
-            if isinstance(ev, Error):
-                return _fail(printer, ev.message)
+        for ev in pipeline.load():
             if isinstance(ev, ModelLoading) and err.isatty() and not printer.json:
                 err.write(f"\r{DIM}{ev.message[:70]:<70} {ev.progress:4.0%}{RESET}")
-            elif isinstance(ev, ModelReady):
-                stats = ev.stats
             elif isinstance(ev, Status):
                 _note(printer, err, ev.message)
-            if interrupted:
+            if interrupted.is_set():
                 return ExitCode.INTERRUPTED
-        if err.isatty() and not printer.json:
-            err.write("\r" + " " * 80 + "\r")
-        context = _context_text(args, cfg, backend, err)
-        if not context and not question:
-            raise UsageError("nothing to ask: give a question, a command after --, a --trace or piped output")
-        mode = stats.thinking_mode if stats else "prompted"
-        system = stats.extra.get("system_prompt", True) if stats else True
-        thinking = resolve_thinking(cfg.thinking, stats)
-        messages = build_messages(context, question, mode, thinking=thinking, system_prompt=system)
-        request = GenerationRequest(
-            messages=messages, max_tokens=cfg.max_tokens, thinking=thinking, think_budget=cfg.think_budget
-        )
-        for ev in backend.generate(request):
-            if isinstance(ev, ThinkingDelta):
-                printer.delta("thinking", ev.text)
-            elif isinstance(ev, AnswerDelta):
-                printer.delta("answer", ev.text)
-            elif isinstance(ev, Usage):
-                printer.usage(ev, err)
-            elif isinstance(ev, Status):
-                _note(printer, err, ev.message)
-            elif isinstance(ev, Error):
-                return _fail(printer, ev.message)
-            elif isinstance(ev, Done):
-                if printer.json:
-                    printer.emit({"type": "done", "reason": ev.reason})
-                if ev.reason == "cancelled" or interrupted:
-                    return ExitCode.INTERRUPTED
-        return ExitCode.INTERRUPTED if interrupted else ExitCode.OK
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-        backend.close()
+    except ModelError as exc:
+        return _fail(printer, exc.message)
+    backend = pipeline.backend
+    stats = pipeline.ready.stats if pipeline.ready else None
+    if err.isatty() and not printer.json:
+        err.write("\r" + " " * 80 + "\r")
+    context = _context_text(args, cfg, backend, err)
+    if not context and not question:
+        raise UsageError("nothing to ask: give a question, a command after --, a --trace or piped output")
+    profile = profile_of(stats)
+    thinking = resolve_thinking(cfg.thinking, stats)
+    messages = build_messages(context, question, profile.thinking_mode, thinking=thinking,
+                              system_prompt=profile.system_prompt)
+    request = GenerationRequest(
+        messages=messages, max_tokens=cfg.max_tokens, thinking=thinking, think_budget=cfg.think_budget
+    )
+    for ev in backend.generate(request):
+        if isinstance(ev, ThinkingDelta):
+            printer.delta("thinking", ev.text)
+        elif isinstance(ev, AnswerDelta):
+            printer.delta("answer", ev.text)
+        elif isinstance(ev, Usage):
+            printer.usage(ev, err)
+        elif isinstance(ev, Status):
+            _note(printer, err, ev.message)
+        elif isinstance(ev, Error):
+            return _fail(printer, ev.message)
+        elif isinstance(ev, Done):
+            if printer.json:
+                printer.emit({"type": "done", "reason": ev.reason})
+            if ev.reason == "cancelled" or interrupted.is_set():
+                return ExitCode.INTERRUPTED
+    return ExitCode.INTERRUPTED if interrupted.is_set() else ExitCode.OK
 
 
 def _note(printer: _Printer, err: TextIO, message: str) -> None:

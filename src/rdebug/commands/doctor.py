@@ -63,12 +63,38 @@ def collect(cfg: Config, resolve: bool = True) -> dict:
 
         doc["llama_system_info"] = llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
         doc["gpu_offload"] = bool(llama_cpp.llama_supports_gpu_offload())
+        doc["devices"] = llama_devices()
     except Exception as exc:  # noqa: BLE001 - report, do not crash
-        doc["llama_error"] = f"{type(exc).__name__}: {exc}"
+        from rdebug.runtime.gpu import explain_import_error
+
+        doc["llama_error"] = explain_import_error(exc)
         doc["gpu_offload"] = False
     if resolve and cfg.backend == "llama":
         doc.update(model_status(cfg))
     return doc
+
+
+def llama_devices() -> list[dict]:
+    """The devices llama.cpp sees (ggml's backend device API), with their free memory."""
+    from dataclasses import asdict
+
+    from rdebug.runtime.gpu import list_devices
+
+    return [asdict(d) for d in list_devices()]
+
+
+def _print_devices(doc: dict) -> None:
+    from rdebug.runtime.gpu import DeviceInfo
+
+    devices = [DeviceInfo(**d) for d in doc.get("devices", [])]
+    if "llama_error" in doc:
+        return
+    if not devices:
+        print(f"{'llama.cpp devices':<18} none reported")
+    for i, dev in enumerate(devices):
+        print(f"{'llama.cpp devices' if i == 0 else '':<18} {dev.describe()}")
+    if doc.get("gpu_offload") and not any(d.is_gpu for d in devices):
+        print(f"{'':<18} this build supports GPU offload, but llama.cpp sees no GPU (driver? CUDA_VISIBLE_DEVICES?)")
 
 
 def model_status(cfg: Config) -> dict:
@@ -166,6 +192,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"{'llama.cpp':<18} ERROR {doc['llama_error']}")
     else:
         print(f"{'llama.cpp':<18} {doc['llama_system_info']}")
+    _print_devices(doc)
     _print_smoke(doc)
     smoke_failed = doc.get("smoke", {}).get("ok") is False
     return ExitCode.MODEL if smoke_failed else ExitCode.OK

@@ -42,8 +42,9 @@ def _table(results, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from rdebug.commands.fix import load_backend
+    from rdebug.commands.fix import load_model
     from rdebug.patch.evaluate import CaseResult, load_cases, run_case
+    from rdebug.pipeline import Pipeline
 
     out, err = out or sys.stdout, err or sys.stderr
     cases = load_cases(Path(args.cases_dir).expanduser().resolve())
@@ -55,15 +56,16 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
     if save is not None:
         save.mkdir(parents=True, exist_ok=True)
     progress = Progress(err, stream=False, quiet=args.json)
-    backend, _ready = load_backend(cfg, progress)
+    pipeline = Pipeline(cfg)
     results = []
     try:
+        load_model(pipeline, progress)
         for i, case in enumerate(cases, 1):
             progress.line(f"[{i}/{len(cases)}] {case.name}")
             try:
-                result = run_case(case, backend, cfg, args.baseline, lambda ev: progress.event(ev, cfg.attempts))
+                result = run_case(case, pipeline, args.baseline, lambda ev: progress.event(ev, cfg.attempts))
             except KeyboardInterrupt:
-                backend.cancel()
+                pipeline.backend.cancel()
                 raise
             except (CommandError, IntakeError) as exc:  # one broken case (a hang, a missing tool) is not the run
                 result = CaseResult(case.name, False, 0.0, error=exc.message)
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             verdict = "fixed" if result.fixed else f"not fixed ({result.error})" if result.error else "not fixed"
             progress.line(f"  {verdict} in {result.seconds:.1f} s")
     finally:
-        backend.close()
+        pipeline.close()
     fixed = sum(r.fixed for r in results)
     first = sum(r.first for r in results)
     if args.json:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
-import signal
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rdebug.config import Config
 from rdebug.errors import ExitCode, ModelError, PatchError, UsageError
-from rdebug.events import Error, ModelReady
+from rdebug.events import ModelReady
 from rdebug.patch.progress import Progress
+
+if TYPE_CHECKING:
+    from rdebug.pipeline import CandidateRound, Pipeline
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,37 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="do not also run the project's test suite when verifying")
 
 
-def load_backend(cfg: Config, progress: Progress):
-    """Open and load the configured backend; ModelError (exit 3) when it cannot load."""
-    from rdebug.runtime import open_backend
-
-    backend = open_backend(cfg)
-    ready = None
-    for ev in backend.load():
+def load_model(pipeline: Pipeline, progress: Progress) -> None:
+    """Load the pipeline's model, showing its progress; ModelError (exit 3) when it cannot load."""
+    for ev in pipeline.load():
         progress.event(ev)
-        if isinstance(ev, Error):
-            backend.close()
-            raise ModelError(ev.message)
-        if isinstance(ev, ModelReady):
-            ready = ev
     progress.clear_line()
-    return backend, ready
-
-
-def regression_command(args: argparse.Namespace, cfg: Config, command: list[str] | None) -> list[str] | None:
-    """The project's test command (to catch new failures), when known and different from ``command``."""
-    if getattr(args, "no_regressions", False):
-        return None
-    if cfg.test_cmd:
-        suite = shlex.split(cfg.test_cmd)
-    else:
-        try:
-            from rdebug.intake.detect import detect_test_command
-
-            suite = detect_test_command(args.root)
-        except ImportError:
-            suite = None
-    return suite if suite and suite != command else None
 
 
 def print_patch(diff: str, out: TextIO) -> None:
@@ -69,8 +44,8 @@ def print_patch(diff: str, out: TextIO) -> None:
     out.flush()
 
 
-def _stats(loop, ready: ModelReady | None, seconds: float, cfg: Config) -> dict[str, Any]:
-    usages = [a.usage for a in loop.attempts if a.usage is not None]
+def _stats(rnd: CandidateRound, ready: ModelReady | None, seconds: float, cfg: Config) -> dict[str, Any]:
+    usages = [a.usage for a in rnd.attempts if a.usage is not None]
     return {
         "model": ready.stats.model if ready else cfg.model,
         "prompt_tokens": sum(u.prompt_tokens for u in usages),
@@ -81,12 +56,9 @@ def _stats(loop, ready: ModelReady | None, seconds: float, cfg: Config) -> dict[
 
 
 def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from rdebug.cli_common import build_packed_context, gather_problem
-    from rdebug.context.render import format_for_prompt
-    from rdebug.patch.apply import apply_patch
-    from rdebug.patch.diff import file_hashes
-    from rdebug.patch.loop import RepairLoop
+    from rdebug.cli_common import intake_request
     from rdebug.patch.safety import check_repo_state
+    from rdebug.pipeline import Pipeline, apply, gather
 
     out, err = out or sys.stdout, err or sys.stderr
     if cfg.attempts < 1 or cfg.samples < 1:
@@ -98,7 +70,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             raise UsageError(exc.message) from None
     progress = Progress(err, quiet=False, stream=None if not args.json else False)
     started = time.perf_counter()
-    intake = gather_problem(args, cfg)
+    request = intake_request(args, cfg)
+    intake = gather(request)
     if not intake.problems:
         message = intake.message or "nothing to fix: no failure found"
         if args.json:
@@ -109,42 +82,37 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
         return ExitCode.OK
     problem = intake.problems[0]
     progress.line(f"failure: {problem.title.splitlines()[0]}")
-    backend, ready = load_backend(cfg, progress)
-    loop = None
+    pipeline = Pipeline(cfg)
     try:
-        ctx = build_packed_context(args, cfg, problem, backend.count_tokens)
-        hashes = file_hashes(args.root, [s.path for s in ctx.snippets])
-        command = intake.command
-        if not command:
+        load_model(pipeline, progress)
+        ready = pipeline.ready
+        job = pipeline.prepare(problem, args.root, intake.command, test_cmd=request.test_cmd,
+                               regressions=not getattr(args, "no_regressions", False))
+        if not job.command:
             progress.line("no command reproduces this failure: patches cannot be verified "
                           "(give one with rdebug fix -- CMD or --test-cmd)")
-        loop = RepairLoop(
-            problem, format_for_prompt(ctx), backend, args.root, command,
-            attempts=cfg.attempts, samples=cfg.samples, timeout_s=cfg.timeout,
-            regression_cmd=regression_command(args, cfg, command), thinking=cfg.thinking,
-            think_budget=cfg.think_budget, max_tokens=cfg.max_tokens, expected_hashes=hashes,
-        )
-        fatal = _drive(loop, progress, cfg.attempts)
+        rnd = pipeline.candidates(job)
+        _drive(rnd, progress, cfg.attempts)
     finally:
-        backend.close()
-    best = loop.best
+        pipeline.close()
+    best = rnd.best
     applied = False
     allow_tests = getattr(args, "allow_test_edits", False)
     acceptable = best is not None and (best.verified or (allow_tests and best.tests_pass and best.edits_tests))
-    if acceptable and args.yes and not loop.cancelled:
-        record = apply_patch(args.root, best.patch, hashes)
+    if acceptable and args.yes and not rnd.cancelled:
+        record = apply(job, best.patch)
         applied = True
-        progress.line(f"applied to {', '.join(record.files)} (undo with: rdebug undo {record.id})")
+        progress.line(f"applied to {', '.join(record.files)} (undo with: rdebug undo {record.backup_id})")
     if args.json:
         doc = {
             "problem": problem.to_json(),
-            "attempts": [a.to_json() for a in loop.attempts],
+            "attempts": [a.to_json() for a in rnd.attempts],
             "patch": best.patch.diff if best else None,
             "verified": bool(best and best.verified),
             "edits_tests": list(best.edits_tests) if best else [],
             "verdict": best.reason if best else "",
             "applied": applied,
-            "stats": _stats(loop, ready, time.perf_counter() - started, cfg),
+            "stats": _stats(rnd, ready, time.perf_counter() - started, cfg),
         }
         out.write(json.dumps(doc, indent=2) + "\n")
     elif best is not None:
@@ -158,10 +126,10 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
                           "apply it with: rdebug fix --yes --allow-test-edits")
     else:
         progress.line("no usable patch was produced")
-    if loop.cancelled:
+    if rnd.cancelled:
         return ExitCode.INTERRUPTED
-    if fatal:
-        raise ModelError(fatal)
+    if rnd.fatal:
+        raise ModelError(rnd.fatal)
     return ExitCode.OK if best is not None and (best.verified or applied) else ExitCode.FAILED
 
 
@@ -181,23 +149,10 @@ def _heading(best) -> list[str]:
     return lines
 
 
-def _drive(loop, progress: Progress, attempts: int) -> str | None:
-    """Run the loop with Ctrl-C cancelling it; the fatal backend error message, if any."""
+def _drive(rnd: CandidateRound, progress: Progress, attempts: int) -> None:
+    """Run the candidate round with Ctrl-C cancelling it."""
+    from rdebug.cli_common import cancel_on_sigint
 
-    def on_sigint(_sig: int, _frame: Any) -> None:
-        loop.cancel()
-
-    try:
-        previous = signal.signal(signal.SIGINT, on_sigint)
-    except ValueError:  # not the main thread
-        previous = None
-    fatal = None
-    try:
-        for ev in loop.run():
+    with cancel_on_sigint(rnd.cancel):
+        for ev in rnd.run():
             progress.event(ev, attempts)
-            if isinstance(ev, Error) and ev.fatal:
-                fatal = ev.message
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-    return fatal

@@ -12,11 +12,12 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from rdebug.config import Config
 from rdebug.errors import CommandError, IntakeError, ModelError, UsageError
-from rdebug.events import Error
+
+if TYPE_CHECKING:
+    from rdebug.pipeline import Pipeline
 
 SHELL_CHARS = re.compile(r"[|&;<>()$`*?\[\]{}~]")
 
@@ -91,16 +92,11 @@ def prepare_repo(case: Case, dest: Path) -> Path:
     return dest
 
 
-def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
+def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
              on_event: Callable[[object], None] | None = None) -> CaseResult:
     """Fix one case on a temporary copy; fixed only if its command then passes when re-run on its own."""
-    from rdebug.context.build import build_context
-    from rdebug.context.render import format_for_prompt
-    from rdebug.intake.collect import IntakeRequest, gather
-    from rdebug.intake.runner import run_command
-    from rdebug.patch.diff import file_hashes
-    from rdebug.patch.loop import RepairLoop
-    from rdebug.patch.scratch import write_patch
+    from rdebug.intake.model import IntakeRequest
+    from rdebug.pipeline import RoundOptions, gather, recheck
 
     started = time.perf_counter()
     argv = case_argv(case.command)
@@ -112,35 +108,29 @@ def run_case(case: Case, backend, cfg: Config, baseline: bool = False,
             return CaseResult(case.name, False, time.perf_counter() - started, error=exc.message)
         if not intake.problems:
             return CaseResult(case.name, False, time.perf_counter() - started, error="the command already passes")
-        argv = intake.command or argv  # as intake ran it (a pytest hang keeps its faulthandler option)
-        problem = intake.problems[0]
-        ctx = build_context(problem, root, budget=cfg.budget, count_tokens=backend.count_tokens)
-        loop = RepairLoop(
-            problem, format_for_prompt(ctx), backend, root, argv,
-            attempts=1 if baseline else cfg.attempts, samples=1 if baseline else cfg.samples,
-            timeout_s=case.timeout, thinking=cfg.thinking, think_budget=cfg.think_budget,
-            max_tokens=cfg.max_tokens, verify=not baseline,
-            expected_hashes=file_hashes(root, [s.path for s in ctx.snippets]),
-        )
-        for ev in loop.run():
+        # the command as intake ran it (a pytest hang keeps its faulthandler option); the case is the suite
+        job = pipeline.prepare(intake.problems[0], root, intake.command or argv, regressions=False,
+                               timeout_s=case.timeout)
+        cfg = pipeline.cfg
+        opts = RoundOptions.from_config(cfg, attempts=1, samples=1, verify=False) if baseline else None
+        rnd = pipeline.candidates(job, opts)
+        for ev in rnd.run():
             if on_event:
                 on_event(ev)
-            if isinstance(ev, Error) and ev.fatal:
-                raise ModelError(ev.message)
-        best = loop.attempts[0] if baseline and loop.attempts else loop.best
+        if rnd.fatal:
+            raise ModelError(rnd.fatal)
+        attempts = rnd.attempts
+        best = attempts[0] if baseline and attempts else rnd.best
         patch = best.patch if best is not None and (baseline or best.verified) else None
-        fixed = False
-        if patch is not None:
-            write_patch(root, patch)
-            fixed = run_command(argv, root, timeout_s=case.timeout).passed  # a timeout is not fixed
-        tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in loop.attempts if a.usage)
-        first = loop.attempts[0] if loop.attempts else None
+        fixed = patch is not None and recheck(job, patch)  # a timeout is not fixed
+        tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in attempts if a.usage)
+        first = attempts[0] if attempts else None
         return CaseResult(
             case.name, fixed, time.perf_counter() - started,
-            attempts=max((a.index for a in loop.attempts), default=0), tokens=tokens,
+            attempts=max((a.index for a in attempts), default=0), tokens=tokens,
             verified=bool(best and best.verified), patch=patch.diff if patch else None,
             first=fixed if baseline else bool(first is not None and first.command_passed),
-            transcript=[_transcript(a) for a in loop.attempts],
+            transcript=[_transcript(a) for a in attempts],
         )
 
 

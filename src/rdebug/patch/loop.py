@@ -19,6 +19,7 @@ from rdebug.events import (
     PatchVerified,
     SessionEvent,
     Status,
+    profile_of,
     resolve_thinking,
     ThinkingDelta,
     Usage,
@@ -89,6 +90,24 @@ def rank(attempt: Attempt) -> tuple:
             attempt.sample)
 
 
+class Candidates:
+    """Attempts produced so far, the best of them, and the cancel flag: a repair loop, or a whole round."""
+
+    attempts: list[Attempt]
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+
+    @property
+    def best(self) -> Attempt | None:
+        with_patch = [a for a in self.attempts if a.patch is not None]
+        return min(with_patch, key=rank) if with_patch else None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
 def model_stats(backend) -> ModelStats | None:
     """The loaded model's stats (``stats`` is an attribute on some backends, a method on others)."""
     stats = getattr(backend, "stats", None)
@@ -102,7 +121,7 @@ def _looks_like_test(path: str) -> bool:
     return is_test_path(path) or "test" in name.lower()
 
 
-class RepairLoop:
+class RepairLoop(Candidates):
     """``run()`` yields events; afterwards ``attempts``, ``best`` and ``history`` (turns after the prefix).
 
     ``question``: the last turn of ``history`` is a follow-up question; the reply is an answer, and a
@@ -152,16 +171,7 @@ class RepairLoop:
         # the failing tests a patch must make pass (None: the problem's test; else those failing before)
         self.targets = list(targets) if targets is not None else [problem.test_id] if problem.test_id else []
         self._baseline: Baseline | None = None
-        self._cancel = threading.Event()
-
-    @property
-    def best(self) -> Attempt | None:
-        with_patch = [a for a in self.attempts if a.patch is not None]
-        return min(with_patch, key=rank) if with_patch else None
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        super().__init__()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -180,11 +190,11 @@ class RepairLoop:
 
     def run(self) -> Iterator[SessionEvent]:
         stats = model_stats(self.backend)
-        self.edit_format = stats.extra.get("edit_format", "search-replace") if stats else "search-replace"
+        profile = profile_of(stats)
+        self.edit_format = profile.edit_format
         self.thinking = resolve_thinking(self.thinking, stats)
         prefix = fix_messages(
-            self.context_text, stats.thinking_mode if stats else "prompted", self.thinking,
-            system=stats.extra.get("system_prompt", True) if stats else True,
+            self.context_text, profile.thinking_mode, self.thinking, system=profile.system_prompt,
             example_path=self._example_path(), edit_format=self.edit_format,
         )
         turns = list(self.history)

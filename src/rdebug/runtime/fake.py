@@ -10,6 +10,7 @@ from rdebug.events import (
     AnswerDelta,
     Done,
     ModelLoading,
+    ModelProfile,
     ModelReady,
     ModelStats,
     RuntimeEvent,
@@ -56,7 +57,11 @@ class ScriptedBackend:
         self.stats: ModelStats | None = None  # set by load()
 
     def make_stats(self) -> ModelStats:
-        return ModelStats(model=self.name, backend=self.name, thinking_mode=self.thinking_mode)
+        return ModelStats(model=self.name, backend=self.name, profile=self.profile())
+
+    def profile(self) -> ModelProfile:
+        """The defaults, with this script's thinking mode."""
+        return ModelProfile(thinking_mode=self.thinking_mode)
 
     def load(self) -> Iterator[RuntimeEvent]:
         yield ModelLoading(1.0, "scripted replies")

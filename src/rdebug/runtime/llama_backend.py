@@ -12,7 +12,7 @@ from rdebug.config import Config
 from rdebug.runtime.threads import default_threads
 from rdebug.errors import ModelError
 from rdebug.events import (
-    AnswerDelta, Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent, Status, ThinkingDelta,
+    AnswerDelta, Error, ModelLoading, ModelProfile, ModelReady, ModelStats, RuntimeEvent, Status, ThinkingDelta,
 )
 from rdebug.runtime.base import GenerationRequest
 from rdebug.runtime.catalog import CatalogEntry, load_catalog
@@ -41,7 +41,7 @@ class LlamaOptions:
     threads: int | None = None
     threads_batch: int | None = None  # prompt processing; None: all cores
     kv_type: str = "f16"
-    flash_attn: bool | None = None
+    flash_attn: str | bool | None = "auto"  # "auto" (llama.cpp decides per device), "on", "off"
     n_batch: int = 512
     min_ctx: int = 0  # the context must hold at least this many tokens (prompt budget + max_tokens)
     repack: bool | None = None  # extra buffer types; None: on unless a crash taught otherwise, False: off
@@ -53,6 +53,7 @@ class LlamaOptions:
             threads_batch=cfg.threads_batch,
             min_ctx=cfg.budget + cfg.max_tokens + 512,
             repack=None if getattr(cfg, "repack", True) else False,
+            flash_attn=getattr(cfg, "flash_attn", "auto"),
         )
 
 
@@ -158,6 +159,13 @@ class LlamaBackend:
         except ModelError as exc:
             yield Error(exc.message, fatal=True)
             return
+        from rdebug.runtime.flash import choose_flash_attn, normalize
+
+        try:
+            choose_flash_attn(self.options.flash_attn, self.options.kv_type)
+        except ValueError as exc:  # --flash-attn off with a quantized KV cache
+            yield Error(str(exc), fatal=True)
+            return
         cat = load_catalog()
         self.path = resolved.path
         self.entry = resolved.entry if resolved.entry.family else cat.for_metadata(resolved.path, info.chat_template)
@@ -169,8 +177,10 @@ class LlamaBackend:
             threads=opts.threads or default_threads(),
             threads_batch=opts.threads_batch or default_threads(),
             n_gpu_layers=opts.gpu_layers,
-            flash_attn=opts.flash_attn,
+            flash_attn=normalize(opts.flash_attn),
             kv_bytes_per_token=kv_bytes_per_token(info, opts.kv_type),
+            n_layer=int(info.metadata.get(f"{info.architecture}.block_count", 0) or 0),
+            min_ctx=opts.min_ctx or 2048,  # a smaller context after a failed allocation holds the prompt
             kv_type=opts.kv_type if opts.kv_type in ("f16", "q8_0") else "f16",
             n_batch=opts.n_batch,
             thinking_mode=self.entry.thinking,
@@ -210,19 +220,18 @@ class LlamaBackend:
         for ev in self._relay():
             if isinstance(ev, Error) and retry_possible and self._died_of_signal():
                 return describe_exit(self.last_exit)
+            if isinstance(ev, Error) and ev.fatal and self.log_path:  # the load failed: point at llama.cpp's log
+                ev = replace(ev, message=f"{ev.message} (worker log: {self.log_path})")
             if isinstance(ev, ModelReady):
-                ev.stats.extra["system_prompt"] = self.entry.system_prompt
-                ev.stats.extra["edit_format"] = self.entry.edit_format
-                ev.stats.extra["think_default"] = self.entry.think_default
-                ev.stats.extra["source"] = source
-                if self.entry.thinking == "prompted":
-                    ev.stats.extra["default_think_budget"] = PROMPTED_THINK_BUDGET
+                budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
+                ev.stats.profile = ModelProfile.from_entry(self.entry, source, default_think_budget=budget,
+                                                           thinking_mode=ev.stats.profile.thinking_mode)
                 self.stats = ev.stats
                 self.repack = worker_opts.repack
                 self._fresh = True
             yield ev
         if self.stats is None:
-            self._stop_worker()
+            self._stop_worker(keep_log=True)
         return None
 
     def _died_of_signal(self) -> bool:
@@ -331,7 +340,7 @@ class LlamaBackend:
     def close(self) -> None:
         self._stop_worker()
 
-    def _stop_worker(self) -> None:
+    def _stop_worker(self, keep_log: bool = False) -> None:
         proc, conn = self._proc, self._conn
         self._proc = self._conn = None
         self.stats = None
@@ -346,5 +355,5 @@ class LlamaBackend:
             proc.kill()
             proc.join(2)
         conn.close()
-        if proc.exitcode == 0 and self.log_path:  # keep a crashed worker's log for diagnosis
+        if proc.exitcode == 0 and self.log_path and not keep_log:  # keep a crashed or failed worker's log
             Path(self.log_path).unlink(missing_ok=True)

@@ -20,13 +20,15 @@ class WorkerOptions:
     n_ctx: int
     threads: int
     n_gpu_layers: int | None = None  # None: all layers when llama.cpp supports offload, else 0
-    flash_attn: bool | None = None  # None: on with GPU offload
+    flash_attn: str | bool | None = None  # "auto", "on", "off" (None: auto; see rdebug.runtime.flash)
     kv_bytes_per_token: int = 0  # for the memory check
     kv_type: str = "f16"  # "f16" or "q8_0"
     n_batch: int = 512
     thinking_mode: str = "none"
     threads_batch: int | None = None  # prompt processing threads; None: ``threads``
     repack: bool = True  # llama_model_params.use_extra_bufts (AMX/repacked weight layouts)
+    n_layer: int = 0  # the model's blocks (GGUF block_count), for the VRAM estimate
+    min_ctx: int = 2048  # the smallest context a fallback after a failed GPU allocation may use
 
 
 # --- client -> worker -------------------------------------------------------

@@ -9,7 +9,9 @@ from typing import Any, Iterator
 
 import httpx
 
-from rdebug.events import Done, Error, ModelLoading, ModelReady, ModelStats, RuntimeEvent, ThinkingDelta, Usage
+from rdebug.events import (
+    Done, Error, ModelLoading, ModelProfile, ModelReady, ModelStats, RuntimeEvent, ThinkingDelta, Usage,
+)
 from rdebug.runtime.base import GenerationRequest, sampling_for
 from rdebug.runtime.catalog import load_catalog
 from rdebug.runtime.fake import estimate_tokens
@@ -69,9 +71,8 @@ class OpenAIBackend:
             model=self.model or served or "remote",
             backend="remote",
             load_s=time.perf_counter() - t0,
-            thinking_mode=self.thinking_mode,
-            extra={"base_url": self.base_url, "served_model": served, "system_prompt": self.entry.system_prompt,
-                   "edit_format": self.entry.edit_format, "think_default": self.entry.think_default},
+            profile=ModelProfile.from_entry(self.entry, "server", thinking_mode=self.thinking_mode),
+            extra={"base_url": self.base_url, "served_model": served},
         )
         yield ModelReady(self.stats)
 

@@ -39,6 +39,5 @@ class ReplayBackend(ScriptedBackend):
         super().__init__(parse_replies(text), delay_s=delay_s, thinking_mode=thinking_mode)
 
     def make_stats(self) -> ModelStats:
-        return ModelStats(
-            model=f"replay:{self.path.name}", path=str(self.path), backend="replay", thinking_mode=self.thinking_mode
-        )
+        return ModelStats(model=f"replay:{self.path.name}", path=str(self.path), backend="replay",
+                          profile=self.profile())

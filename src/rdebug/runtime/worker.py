@@ -6,16 +6,22 @@ turns. Nothing here runs in the engine process except ``start_worker``.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from rdebug.events import Error, ModelLoading, ModelReady, ModelStats
+from rdebug.events import Error, ModelLoading, ModelProfile, ModelReady, ModelStats, Status
+from rdebug.runtime.flash import ENABLED, FlashChoice, choose_flash_attn
+from rdebug.runtime.loadlog import LoadLog, capture, describe_offload
+from rdebug.runtime.offload import (
+    AllocationFailed, LoadAttempt, LoadFailed, fallback_attempts, load_with_fallback, plan_offload,
+)
 from rdebug.runtime.messages import (
     Batch,
     CountCmd,
@@ -155,7 +161,9 @@ def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
             if isinstance(msg, CountCmd):
                 conn.send(CountReply(-1))
                 continue
-            conn.send(Batch([Error(f"model worker: {type(exc).__name__}: {exc}", fatal=isinstance(msg, LoadCmd))]))
+            text = f"{exc}" if isinstance(exc, LoadFailed) else f"{type(exc).__name__}: {exc}"
+            text = f"model worker: {text}"
+            conn.send(Batch([Error(text, fatal=isinstance(msg, LoadCmd))]))
         conn.send(EndOfStream())
 
 
@@ -200,28 +208,93 @@ def warm_up(llm: Any) -> None:
     llm.reset()
 
 
-def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
-    t0 = time.perf_counter()
-    conn.send(Batch([ModelLoading(0.02, "starting llama.cpp")]))
-    import llama_cpp
-    from llama_cpp import llama_cpp as C
-    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+def plan_attempts(opts: WorkerOptions, gpu: bool, devices: Any = None) -> list[LoadAttempt]:
+    """The loads to try, best first: the VRAM plan, then fewer layers, a smaller context, the CPU.
 
-    gpu = bool(llama_cpp.llama_supports_gpu_offload())
-    n_gpu = opts.n_gpu_layers if opts.n_gpu_layers is not None else (-1 if gpu else 0)
-    flash = opts.flash_attn if opts.flash_attn is not None else gpu
-    if opts.kv_type == "q8_0":
-        flash = True  # a quantized V cache needs flash attention
-    n_ctx = opts.n_ctx
-    if not (gpu and n_gpu != 0):
-        size = os.path.getsize(opts.path)
-        n_ctx = fit_context(size, opts.kv_bytes_per_token, n_ctx, mem_available())
-        if n_ctx == 0:
+    ``devices``: returns the devices llama.cpp sees (``gpu.list_devices``; tests pass their own).
+    """
+    from rdebug.runtime.gpu import free_gpu_memory, list_devices
+
+    size = os.path.getsize(opts.path)
+    requested = (opts.n_gpu_layers if opts.n_gpu_layers is not None else -1) if gpu else 0
+    cpu_ctx = fit_context(size, opts.kv_bytes_per_token, opts.n_ctx, mem_available())
+    if requested < 0:  # all layers asked for: check them against the free memory first
+        free, name = free_gpu_memory((devices or list_devices)())
+        first = plan_offload(size, opts.n_layer, opts.kv_bytes_per_token, opts.n_ctx, requested, free, name)
+    else:
+        first = LoadAttempt(requested, opts.n_ctx)
+    if not first.on_gpu:
+        if cpu_ctx == 0:
             avail = mem_available() or 0
             raise MemoryError(
                 f"{opts.display} needs about {size / 2**30:.1f} GiB for weights plus its KV cache, "
                 f"but only {avail / 2**30:.1f} GiB of memory is available; pick a smaller model"
             )
+        return [replace(first, n_ctx=cpu_ctx)]
+    return fallback_attempts(first, opts.n_layer, min(opts.min_ctx, opts.n_ctx), cpu_ctx)
+
+
+def construct(llama_cpp: Any, opts: WorkerOptions, attempt: LoadAttempt, flash: FlashChoice) -> tuple[Any, LoadLog]:
+    """``llama_cpp.Llama`` for one attempt, with llama.cpp's log captured and the flash attention type set.
+
+    An allocation failure raises ``AllocationFailed`` (the next attempt may fit); any other failure
+    ``LoadFailed`` with llama.cpp's own error line.
+    """
+    from llama_cpp import llama_cpp as C
+
+    init = C.llama_init_from_model
+
+    def init_with_flash(model: Any, params: Any) -> Any:  # the binding knows only on/off
+        params.flash_attn_type = flash.type
+        return init(model, params)
+
+    C.llama_init_from_model = init_with_flash
+    failure = None
+    try:
+        with capture() as log:
+            try:
+                llm = llama_cpp.Llama(
+                    model_path=opts.path,
+                    n_gpu_layers=attempt.gpu_layers,
+                    n_ctx=attempt.n_ctx,
+                    n_batch=opts.n_batch,
+                    n_ubatch=opts.n_batch,
+                    n_threads=opts.threads,
+                    n_threads_batch=opts.threads_batch or opts.threads,
+                    flash_attn=flash.type == ENABLED,
+                    type_k=GGML_TYPES[opts.kv_type],
+                    type_v=GGML_TYPES[opts.kv_type],
+                    logits_all=False,
+                    verbose=False,
+                )
+            except ValueError as exc:  # "Failed to load model from file", "Failed to create llama_context"
+                failure = str(exc)
+    finally:
+        C.llama_init_from_model = init
+    if failure is None:
+        return llm, log
+    gc.collect()  # the half-built Llama holds device buffers: free them before the next attempt
+    if log.alloc_failure:
+        raise AllocationFailed(log.alloc_failure)
+    reason = log.reason()
+    raise LoadFailed(f"could not load {opts.display}: {failure}" + (f" (llama.cpp: {reason})" if reason else ""))
+
+
+def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
+    t0 = time.perf_counter()
+    conn.send(Batch([ModelLoading(0.02, "starting llama.cpp")]))
+    try:
+        import llama_cpp
+    except (ImportError, OSError, RuntimeError) as exc:  # e.g. a CUDA build without the NVIDIA driver
+        from rdebug.runtime.gpu import explain_import_error
+
+        raise LoadFailed(explain_import_error(exc)) from None
+    from llama_cpp import llama_cpp as C
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    gpu = bool(llama_cpp.llama_supports_gpu_offload())
+    flash = choose_flash_attn(opts.flash_attn, opts.kv_type)
+    attempts = plan_attempts(opts, gpu)
     last = [0.0]
 
     def on_progress(progress: float, _data: Any) -> bool:
@@ -229,6 +302,10 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
             last[0] = progress
             conn.send(Batch([ModelLoading(0.05 + 0.9 * progress, f"loading {opts.display}")]))
         return True
+
+    def notify(text: str) -> None:
+        last[0] = 0.0
+        conn.send(Batch([Status(text)]))
 
     progress_cb = C.llama_progress_callback(on_progress)
     original = C.llama_model_default_params
@@ -241,20 +318,8 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
 
     C.llama_model_default_params = params_with_progress
     try:
-        llm = llama_cpp.Llama(
-            model_path=opts.path,
-            n_gpu_layers=n_gpu,
-            n_ctx=n_ctx,
-            n_batch=opts.n_batch,
-            n_ubatch=opts.n_batch,
-            n_threads=opts.threads,
-            n_threads_batch=opts.threads_batch or opts.threads,
-            flash_attn=flash,
-            type_k=GGML_TYPES[opts.kv_type],
-            type_v=GGML_TYPES[opts.kv_type],
-            logits_all=False,
-            verbose=False,
-        )
+        (llm, log), attempt, notes = load_with_fallback(
+            attempts, lambda a: construct(llama_cpp, opts, a, flash), notify, opts.n_layer)
     finally:
         C.llama_model_default_params = original
     model = llm._model
@@ -268,30 +333,31 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
     state.null_cb = C.ggml_abort_callback()
     conn.send(Batch([ModelLoading(0.97, "checking that llama.cpp runs on this CPU")]))
     warm_up(llm)
-    info = C.llama_print_system_info().decode("utf-8", "replace")
-    backend = "cpu"
-    if gpu and n_gpu != 0:
-        backend = next((b.lower() for b in ("CUDA", "Metal", "Vulkan", "ROCm", "SYCL") if b in info), "gpu")
-    n_layers = C.llama_model_n_layer(model.model)
-    offloaded = 0 if backend == "cpu" else (n_layers + 1 if n_gpu < 0 else min(n_gpu, n_layers + 1))
+    offload = describe_offload(log, C.llama_model_n_layer(model.model))
     stats = ModelStats(
         model=opts.display,
         path=opts.path,
-        backend=backend,
-        gpu_layers=offloaded,
+        backend=offload.backend,
+        gpu_layers=offload.layers,
         n_ctx=state.n_ctx,
         n_ctx_train=model.n_ctx_train(),
         threads=opts.threads,
         load_s=time.perf_counter() - t0,
-        thinking_mode=opts.thinking_mode,
+        profile=ModelProfile(thinking_mode=opts.thinking_mode),
+        device=offload.device,
+        gpu_layers_total=offload.total,
         extra={
-            "flash_attn": flash,
+            "flash_attn": flash.name,
+            "flash_attn_reason": flash.reason,
+            "flash_attn_resolved": log.flash_attn,
             "kv_type": opts.kv_type,
             "n_batch": opts.n_batch,
             "chat_template": "gguf" if llm.metadata.get("tokenizer.chat_template") else "fallback chatml",
             "llama_cpp_python": getattr(llama_cpp, "__version__", "?"),
             "repack": opts.repack,
             "pid": os.getpid(),
+            "offload_notes": notes,
+            "requested_gpu_layers": attempt.gpu_layers,
         },
     )
     conn.send(Batch([ModelReady(stats)]))

@@ -26,7 +26,7 @@ def effective_budget(state: UiState) -> str:
     if state.think_budget is not None:
         return str(state.think_budget)
     if state.stats is not None:
-        default = state.stats.extra.get("default_think_budget")
+        default = state.stats.profile.default_think_budget
     else:
         default = state.model_defaults.default_think_budget if state.model_defaults is not None else None
     return str(default) if default else "∞"
