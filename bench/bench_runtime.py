@@ -8,6 +8,10 @@
 3. cancel latency during decoding and during prompt processing (target < 250 ms)
 4. worker start -> ready time
 5. RSS of the engine process, worker excluded, in a fresh subprocess (target < 150 MB)
+6. --contended: decode tok/s idle, beside a CPU-bound process, and beside another llama.cpp process using
+   every core, with fixed threads (the old behaviour) and with threads adapted to the other processes'
+   CPU share (the default), alternating; targets on 2 cores: >= 0.45x of the idle speed beside a busy
+   core, >= 0.30x beside another llama.cpp process, >= 0.95x of the fixed-thread idle speed when idle
 """
 
 from __future__ import annotations
@@ -44,6 +48,20 @@ def rss_mb() -> float:
 
 def bare_llama(path: str, n_ctx: int, threads: int):
     import llama_cpp
+    from llama_cpp import llama_cpp as C
+
+    from rdebug.runtime.load_settings import LoadSettings
+
+    remembered = LoadSettings().get(path)
+    if remembered is not None and not remembered.repack:  # this build crashes here with extra buffer types
+        original = C.llama_model_default_params
+
+        def without_extra_bufts():
+            params = original()
+            params.use_extra_bufts = False
+            return params
+
+        C.llama_model_default_params = without_extra_bufts
 
     gpu = llama_cpp.llama_supports_gpu_offload()
     return llama_cpp.Llama(model_path=path, n_ctx=n_ctx, n_batch=512, n_ubatch=512, n_threads=threads,
@@ -97,6 +115,70 @@ print(json.dumps({"rss_mb": rss, "hwm_mb": hwm}))
 """
 
 
+BUSY = "while True: pass"
+OTHER_LLAMA = """
+import sys, llama_cpp
+from llama_cpp import llama_cpp as C
+original = C.llama_model_default_params
+def params():
+    p = original(); p.use_extra_bufts = False; return p
+C.llama_model_default_params = params
+llm = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=2048, n_threads=int(sys.argv[2]), verbose=False)
+while True:
+    for _ in llm.create_completion("Once upon a time", max_tokens=1500, stream=True, temperature=0.8):
+        pass
+"""
+
+
+def capped_tok_s(b: LlamaBackend, req: GenerationRequest, limit_s: float = 60.0) -> float:
+    """Decode tok/s of one reply; a reply still running after ``limit_s`` is cancelled (its rate so far)."""
+    timer = threading.Timer(limit_s, b.cancel)
+    timer.start()
+    try:
+        usage = engine_usage(b, req)
+    finally:
+        timer.cancel()
+    return usage.tokens_per_s
+
+
+def contended(path: str, threads: int, tokens: int, rounds: int) -> None:
+    """[6] fixed threads vs adapted threads, idle and beside other CPU work, alternating (AB, BA, ...)."""
+    req = GenerationRequest([ChatMessage("user", STORY)], max_tokens=tokens, sampling=GREEDY, thinking=False)
+    sides = {name: LlamaBackend(path, LlamaOptions(ctx=2048, threads=threads, threads_batch=threads,
+                                                  adapt_threads=adapt))
+             for name, adapt in (("fixed", False), ("adapted", True))}
+    for b in sides.values():
+        [e for e in b.load() if isinstance(e, ModelReady)]
+        engine_usage(b, req)  # warm
+    results: dict[str, dict[str, list[float]]] = {}
+    contenders = {"idle": None, "busy core": [sys.executable, "-c", BUSY],
+                  "other llama.cpp": [sys.executable, "-c", OTHER_LLAMA, path, str(threads)]}
+    try:
+        for scenario, argv in contenders.items():
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if argv else None
+            time.sleep(5 if scenario == "other llama.cpp" else 0.5)
+            got: dict[str, list[float]] = {"fixed": [], "adapted": []}
+            for r in range(rounds):
+                order = ("fixed", "adapted") if r % 2 == 0 else ("adapted", "fixed")
+                for name in order:
+                    got[name].append(capped_tok_s(sides[name], req))
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+            results[scenario] = got
+    finally:
+        for b in sides.values():
+            b.close()
+    idle = statistics.median(results["idle"]["fixed"])
+    print(f"[6] contended decoding, {threads} threads, {tokens} tokens, {rounds} alternating rounds (median tok/s):")
+    for scenario, got in results.items():
+        fixed, adapted = statistics.median(got["fixed"]), statistics.median(got["adapted"])
+        print(f"    {scenario:<16} fixed {fixed:6.1f} ({fixed / idle:.2f}x idle)   "
+              f"adapted {adapted:6.1f} ({adapted / idle:.2f}x idle)")
+    print("    targets: adapted >= 0.45x beside a busy core, >= 0.30x beside another llama.cpp, "
+          ">= 0.95x idle")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="smollm2-135m-instruct")
@@ -104,9 +186,13 @@ def main() -> None:
     ap.add_argument("--ctx", type=int, default=4096)
     ap.add_argument("--tokens", type=int, default=128)
     ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--contended", action="store_true", help="only [6]: decoding beside other CPU work")
     a = ap.parse_args()
     path = str(resolve_model(a.model, Config(model=a.model)).path)
     print(f"model: {path}\nthreads: {a.threads}, n_ctx: {a.ctx}")
+    if a.contended:
+        contended(path, a.threads, a.tokens, a.rounds)
+        return
 
     t0 = time.perf_counter()
     b = LlamaBackend(path, LlamaOptions(ctx=a.ctx, threads=a.threads))

@@ -102,6 +102,7 @@ class Usage:
     tokens_per_s: float
     cached_tokens: int = 0  # prompt tokens reused from the KV cache
     seconds: float = 0.0
+    threads: int = 0  # decoding threads at the end (fewer than the cores while other processes are busy)
 
 
 @dataclass

@@ -64,6 +64,21 @@ def _piece(st: Loaded, token: int, special: bool, buf: Any) -> bytes:
     return buf.raw[:n]
 
 
+def adapt_threads(st: Loaded) -> None:
+    """Give cores to other busy processes (or take them back): llama.cpp's spinning threads collapse when
+    a core they need is taken (runtime/threads.py)."""
+    share = st.cpu_share
+    if share is None:
+        return
+    n = share.update()
+    if n is None:
+        return
+    from llama_cpp import llama_cpp as C
+
+    batch = max(1, (st.options.threads_batch or st.options.threads) - (share.max_threads - n))
+    C.llama_set_n_threads(st.llm.ctx, n, batch)
+
+
 def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
     from llama_cpp import llama_cpp as C
 
@@ -102,6 +117,7 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
     first_s: float | None = None
     tail = ""
     looping = LoopGuard()
+    adapt_threads(st)
     try:
         with _Abort(st, cancel):
             try:
@@ -159,6 +175,7 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
             if out and now - last_flush >= FLUSH_S:
                 conn.send(Batch(_merge(out)))
                 out, last_flush = [], now
+            adapt_threads(st)
             if inject:  # continue on a new generator: the KV prefix is reused, only the new tokens are evaluated
                 gen.close()
                 generated += inject
@@ -183,6 +200,7 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
         ttft_s=first_s if first_s is not None else end - t0,
         tokens_per_s=(n_gen - 1) / decode_s if n_gen > 1 and decode_s > 0 else 0.0,
         cached_tokens=max(cached, 0), seconds=end - t0,
+        threads=st.cpu_share.threads if st.cpu_share is not None else st.options.threads,
     ))
     out.append(Done(reason))
     conn.send(Batch(_merge(out)))

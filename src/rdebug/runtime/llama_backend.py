@@ -45,6 +45,7 @@ class LlamaOptions:
     n_batch: int = 512
     min_ctx: int = 0  # the context must hold at least this many tokens (prompt budget + max_tokens)
     repack: bool | None = None  # extra buffer types; None: on unless a crash taught otherwise, False: off
+    adapt_threads: bool = True  # give cores to other busy processes while decoding (runtime/threads.py)
 
     @classmethod
     def from_config(cls, cfg: Config) -> "LlamaOptions":
@@ -184,6 +185,7 @@ class LlamaBackend:
             kv_type=opts.kv_type if opts.kv_type in ("f16", "q8_0") else "f16",
             n_batch=opts.n_batch,
             thinking_mode=self.entry.thinking,
+            adapt_threads=opts.adapt_threads,
         )
         budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
         yield ModelLoading(0.01, f"starting model worker for {worker_opts.display}",

@@ -27,6 +27,7 @@ class WorkerOptions:
     thinking_mode: str = "none"
     threads_batch: int | None = None  # prompt processing threads; None: ``threads``
     repack: bool = True  # llama_model_params.use_extra_bufts (AMX/repacked weight layouts)
+    adapt_threads: bool = True  # fewer threads while other processes keep cores busy (runtime/threads.py)
     n_layer: int = 0  # the model's blocks (GGUF block_count), for the VRAM estimate
     min_ctx: int = 2048  # the smallest context a fallback after a failed GPU allocation may use
 

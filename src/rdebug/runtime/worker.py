@@ -54,6 +54,7 @@ class Loaded:
     n_ctx: int
     abort_cb: Any = None  # keeps the ctypes callback alive
     null_cb: Any = None
+    cpu_share: Any = None  # rdebug.runtime.threads.CpuShare: fewer threads while other processes are busy
 
 
 def worker_log_path() -> str:
@@ -118,10 +119,7 @@ def _exit_with_parent(interval_s: float = 0.5) -> None:
 
 
 def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
-    from rdebug.runtime.threads import apply_wait_env
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's: it cancels through ``cancel``
-    apply_wait_env()  # before llama.cpp (and its OpenMP runtime) loads
     _exit_with_parent()
     if log_path:  # llama.cpp writes to fds 1 and 2 directly: keep it off the user's terminal
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -329,6 +327,10 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
     template = llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
     formatter = Jinja2ChatFormatter(template=template, eos_token=eos_text, bos_token=bos_text)
     state = Loaded(llm, opts, formatter, bos_text, bool(model.add_bos_token()), llm.n_ctx())
+    if opts.adapt_threads:
+        from rdebug.runtime.threads import CpuShare
+
+        state.cpu_share = CpuShare(opts.threads)
     state.abort_cb = C.ggml_abort_callback(lambda _data: False)
     state.null_cb = C.ggml_abort_callback()
     conn.send(Batch([ModelLoading(0.97, "checking that llama.cpp runs on this CPU")]))
