@@ -74,3 +74,15 @@ def test_inactive_when_proc_does_not_describe_our_cores():
 
 def test_default_threads_is_the_usable_cores():
     assert 1 <= default_threads() <= 16
+
+
+def test_a_window_spanning_time_between_requests_is_discarded():
+    """rdebug's own test run between two replies must not cost the next reply its threads."""
+    proc = FakeProc(cores())
+    share = proc.share(max(2, cores()))
+    if not share.active:
+        return
+    proc.run(others=2.0, mine=0.0, seconds=5.0)  # a verification run while no reply is decoding
+    assert share.update() is None and share.threads == share.max_threads
+    proc.run(others=0.0, mine=share.max_threads)
+    assert share.update() is None

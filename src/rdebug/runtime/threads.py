@@ -16,6 +16,7 @@ import time
 from typing import Callable
 
 SAMPLE_S = 0.5  # the measuring window
+STALE_S = 2 * SAMPLE_S  # a longer window (between requests) is discarded: only decoding time counts
 MARGIN = 0.6  # others must use more than 1 - MARGIN of a core before it is given up to them
 
 
@@ -85,8 +86,10 @@ class CpuShare:
         if now - self._last[0] < SAMPLE_S:
             return None
         stat, mine = self._read_stat(), self._self_ticks()
-        _, before, mine_before = self._last
+        started, before, mine_before = self._last
         self._last = (now, stat, mine)
+        if now - started > STALE_S:  # a window spanning idle time between requests says nothing of now
+            return None
         if stat is None or before is None or mine is None or mine_before is None:
             return None
         all_ticks = stat[1] - before[1]
