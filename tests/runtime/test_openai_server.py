@@ -30,11 +30,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# llama_cpp.server without llama.cpp's extra buffer types: with them a native build crashes at the first
+# decode on CPUs with AMX (the server has no option for it; rdebug's own worker falls back by itself)
+SERVER = """
+import sys
+from llama_cpp import llama_cpp as C
+original = C.llama_model_default_params
+def params():
+    p = original(); p.use_extra_bufts = False; return p
+C.llama_model_default_params = params
+from llama_cpp.server.__main__ import main
+sys.argv = ["llama_cpp.server", *sys.argv[1:]]
+main()
+"""
+
+
 @pytest.fixture(scope="module")
 def server(smollm2):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2), "--host", "127.0.0.1",
+        [sys.executable, "-c", SERVER, "--model", str(smollm2), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "2048", "--n_threads", "1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
