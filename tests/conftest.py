@@ -7,6 +7,16 @@ import os
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _model_candidates_only(request, monkeypatch):
+    """The mutation search runs first in every real round; tests of the model's loop see the model's candidates
+    alone unless marked ``search``."""
+    if request.node.get_closest_marker("search") is None:
+        from rdebug import pipeline
+
+        monkeypatch.setattr(pipeline, "DEFAULT_SOURCES", (pipeline.model_source,))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
     if os.environ.get("RDEBUG_CACHE_DIR"):

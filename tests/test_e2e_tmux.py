@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -34,13 +35,18 @@ paging.py
 
 
 class Tmux:
-    def __init__(self, command: str, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, command: str, cwd: Path, env: dict[str, str], size: tuple[int, int] = (130, 42)) -> None:
         self.name = f"rdebug-e2e-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         script = (f"cd {shlex.quote(str(cwd))} && unset COLUMNS LINES && export {exports} && {command}; "
                   "echo EXIT=$?; sleep 120")
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "130", "-y", "42", script], check=True)
-        subprocess.run(["tmux", "resize-window", "-t", self.name, "-x", "130", "-y", "42"], capture_output=True)
+        x, y = str(size[0]), str(size[1])
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", x, "-y", y, script], check=True)
+        self.resize(*size)
+
+    def resize(self, width: int, height: int) -> None:
+        subprocess.run(["tmux", "resize-window", "-t", self.name, "-x", str(width), "-y", str(height)],
+                       capture_output=True)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
@@ -125,9 +131,10 @@ def test_apply_from_the_app_then_undo_from_the_shell(demo, tmp_path):
     try:
         screen = tmux.wait_for("✓ verified", timeout=120)
         assert "+    if not 1 <= number <= pages:" in screen, screen
-        assert "<<<<<<< SEARCH" in screen  # the edit block shows fenced, not as nested quotes
+        assert "<<<<<<< SEARCH" not in screen and "the edit is in the Patch panel" in screen  # no raw markers
         tmux.keys("a")
         tmux.wait_for("applied to paging.py", timeout=30)
+        assert "applied to your files · u undoes" in tmux.screen()
         assert (repo / "paging.py").read_bytes() != before
         tmux.keys("q")
         assert "EXIT=0" in tmux.wait_for("EXIT=", timeout=30)
@@ -136,3 +143,70 @@ def test_apply_from_the_app_then_undo_from_the_shell(demo, tmp_path):
     undo = subprocess.run(RDEBUG + ["undo"], cwd=repo, capture_output=True, text=True, env={**os.environ, **env})
     assert undo.returncode == 0, undo.stderr
     assert (repo / "paging.py").read_bytes() == before
+
+
+def _capture(name: str, screen: str) -> None:
+    """Keep a screen for a person to read (RDEBUG_E2E_CAPTURES names a folder)."""
+    folder = os.environ.get("RDEBUG_E2E_CAPTURES")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / f"{name}.txt").write_text(screen)
+
+
+def test_three_failures_each_debugged_on_its_own_at_120x40_and_80x24(tmp_path):
+    from rdebug_tui.three_failures import THREE_REPLIES, make_three_failure_repo
+
+    repo = make_three_failure_repo(tmp_path / "repo")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    replies = tmp_path / "replies.txt"
+    replies.write_text(THREE_REPLIES)
+    # the model's replies only (--no-search): which candidate wins is not what this test is about
+    command = shlex.join(RDEBUG + ["--backend", f"replay:{replies}", "--attempts", "1", "--no-search", "--",
+                                   sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+    tmux = Tmux(command, repo, _env(tmp_path), size=(120, 40))
+    try:
+        screen = tmux.wait_for("✓ verified", timeout=120)
+        assert "failure 1 of 3" in screen and "replay" in screen, screen
+        assert "+    if not values:" in screen
+        tmux.keys("1")
+        time.sleep(0.5)
+        tmux.keys("Down")
+        time.sleep(0.3)
+        tmux.keys("Enter")
+        screen = tmux.wait_for("failure 2 of 3", timeout=30)
+        screen = tmux.wait_for("mid = len(ordered) // 2", timeout=120)
+        screen = tmux.wait_for("verified: the failing test now passes", timeout=120)
+        assert "failure 2 of 3" in screen and "test_median_even" in screen
+        _capture("three-failures-120x40", screen)
+        tmux.keys("r")
+        time.sleep(1.0)
+        screen = tmux.wait_for("failure 2 of 3", timeout=60)
+        assert "mid = len(ordered) // 2" in screen  # the chosen failure's patch is still shown
+        tmux.resize(80, 24)
+        time.sleep(1.5)
+        screen = tmux.screen()
+        _capture("three-failures-80x24", screen)
+        footer = screen.rstrip("\n").splitlines()[-1]
+        assert "? help" in footer and "q quit" in footer, screen
+        assert re.search(r"▶ +\d+ │", screen) and "verified" in screen, screen  # the failing line, the verdict
+        tmux.keys("q")
+        assert "EXIT=0" in tmux.wait_for("EXIT=", timeout=30)
+    finally:
+        tmux.close()
+
+
+def test_an_error_that_stops_the_session_stays_and_exits_like_headless(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    tmux = Tmux(shlex.join(RDEBUG), empty, _env(tmp_path), size=(100, 30))
+    try:
+        screen = tmux.wait_for("Nothing to debug here", timeout=60)
+        assert "rdebug -- pytest" in screen, screen
+        tmux.keys("Escape")
+        time.sleep(0.5)
+        screen = tmux.screen()
+        assert "q quits" in screen and "Waiting for the failing test output" not in screen, screen
+        tmux.keys("q")
+        assert "EXIT=5" in tmux.wait_for("EXIT=", timeout=30)
+    finally:
+        tmux.close()

@@ -31,7 +31,7 @@ MODEL_COMMANDS = {None, "fix", "ask", "eval", "demo"}
 CONFIG_FLAGS = (
     "model", "backend", "base_url", "gpu_layers", "ctx", "threads", "kv_type", "max_tokens",
     "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "models_dir",
-    "repack", "flash_attn",
+    "repack", "flash_attn", "search",
 )
 
 EPILOG = """intake (how rdebug learns what is broken):
@@ -74,6 +74,8 @@ def _common_parser() -> argparse.ArgumentParser:
     r = p.add_argument_group("repair")
     r.add_argument("--attempts", type=int, metavar="N", help="repair attempts (3)")
     r.add_argument("--samples", type=int, metavar="K", help="candidates per attempt (1)")
+    r.add_argument("--no-search", dest="search", action="store_const", const=False, default=None,
+                   help="do not try small edits at the suspicious lines before asking the model")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     return p
 

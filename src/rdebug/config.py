@@ -40,6 +40,9 @@ class Config:
     test_cmd: str | None = None  # shell-like string, split with shlex
     attempts: int = 3
     samples: int = 1
+    search: bool = True  # try small edits at suspicious lines before asking the model (rdebug.search)
+    search_max: int = 300  # candidates the search verifies at most
+    search_seconds: float = 60.0  # wall time of the search at most
     models_dir: str | None = None  # None: platformdirs user data dir / models
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
 
@@ -53,9 +56,9 @@ _TYPES = {f.name: f.type for f in fields(Config)}
 # the smallest value each number may take (None, where allowed, keeps its own meaning)
 MINIMUM: dict[str, float] = {
     "max_tokens": 1, "budget": 1, "attempts": 1, "samples": 1, "ctx": 1, "threads": 1, "threads_batch": 1,
-    "think_budget": 0, "gpu_layers": -1,
+    "think_budget": 0, "gpu_layers": -1, "search_max": 1,
 }
-POSITIVE = {"timeout"}  # must be > 0
+POSITIVE = {"timeout", "search_seconds"}  # must be > 0
 CHOICES = {"kv_type": ("f16", "q8_0"), "flash_attn": ("auto", "on", "off")}
 
 # the actions ``[keymap]`` may remap: the interactive UI's binding ids (tui/rdebug_tui/keys.py, which is
@@ -63,7 +66,7 @@ CHOICES = {"kv_type": ("f16", "q8_0"), "flash_attn": ("auto", "on", "off")}
 KEYMAP_ACTIONS = frozenset({
     "toggle_thinking", "apply", "undo", "rerun", "next_attempt", "prev_attempt", "toggle_diff",
     "focus_followup", "thinking_mode", "think_budget_up", "think_budget_down", "cancel", "help", "quit",
-    "drop_file",
+    "drop_file", "panel_problem", "panel_context", "panel_thinking", "panel_answer", "panel_patch",
 })
 
 

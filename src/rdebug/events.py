@@ -114,6 +114,7 @@ class Done:
 class Error:
     message: str
     fatal: bool = False  # the engine cannot continue (e.g. no model)
+    exit_code: int | None = None  # for a fatal error: the exit code the headless command would give
 
 
 # --- session events -------------------------------------------------------
@@ -147,6 +148,8 @@ class ContextBuilt:
 class AttemptStarted:
     attempt: int  # 1-based
     sample: int = 1
+    source: str = "model"  # which candidate source: "model" or "search"
+    label: str = ""  # how a non-model candidate was found ("found by search: `<` → `<=` in paging.py:14")
 
 
 @dataclass

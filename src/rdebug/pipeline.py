@@ -7,8 +7,8 @@
   Error event followed by ``ModelError`` (the backend is closed);
 - ``Pipeline.prepare``: a problem -> a ``Job``: packed context, file hashes, the failing command and the
   regression command (one rule: ``regression_command``);
-- ``Pipeline.candidates``: a ``CandidateRound`` that runs each candidate source on the job (today one:
-  the model's repair loop); every candidate is verified on a scratch copy as it is produced;
+- ``Pipeline.candidates``: a ``CandidateRound`` that runs each candidate source on the job (the mutation
+  search, then the model's repair loop); every candidate is verified on a scratch copy as it is produced;
 - ``recheck``: a patch written to a disposable tree and the failing command re-run on its own (eval);
 - ``apply``: a chosen candidate written to the user's tree (backed up, undoable).
 
@@ -88,11 +88,15 @@ class RoundOptions:
     verify: bool = True
     question: bool = False  # the last turn of ``history`` is a follow-up question: one reply
     history: list[ChatMessage] = field(default_factory=list)
+    search: bool = True  # the mutation search runs first (rdebug.search)
+    search_max: int = 300
+    search_seconds: float = 60.0
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
         base = cls(attempts=cfg.attempts, samples=cfg.samples, thinking=cfg.thinking,
-                   think_budget=cfg.think_budget, max_tokens=cfg.max_tokens)
+                   think_budget=cfg.think_budget, max_tokens=cfg.max_tokens, search=cfg.search,
+                   search_max=cfg.search_max, search_seconds=cfg.search_seconds)
         return replace(base, **overrides)
 
 
@@ -123,7 +127,15 @@ def model_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSou
     )
 
 
-DEFAULT_SOURCES: tuple[SourceFactory, ...] = (model_source,)
+def search_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSource:
+    """The mutation search: small edits at the suspicious lines, verified in a small pool; a verified one
+    ends the round (the model explains it). Cheap, so it runs before the model."""
+    from rdebug.search.source import search_source as make
+
+    return make(job, backend, opts)
+
+
+DEFAULT_SOURCES: tuple[SourceFactory, ...] = (search_source, model_source)
 
 
 class CandidateRound(Candidates):

@@ -8,12 +8,13 @@ The generators block (they run tests and the model): front ends consume them off
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from rdebug.config import Config
 from rdebug.context.model import PackedContext
-from rdebug.errors import ModelError, PatchError, RdebugError
+from rdebug.errors import ExitCode, ModelError, PatchError, RdebugError
 from rdebug.events import (
     ContextBuilt,
     Done,
@@ -30,8 +31,27 @@ from rdebug.intake.model import Problem
 from rdebug.pipeline import CandidateRound, Job, Pipeline, RoundOptions, apply, gather, intake_note
 
 
+def problem_key(problem: Problem) -> str:
+    """What names a failure across re-runs: its test id, else its title."""
+    return problem.test_id or problem.title
+
+
+@dataclass
+class ProblemWork:
+    """One failure's own debugging state: its job, attempts and conversation."""
+
+    job: Job | None = None
+    attempts: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+
+
 class DebugSession:
-    """Drives the pipeline (intake, context, model, candidates); keeps what a UI needs to browse."""
+    """Drives the pipeline (intake, context, model, candidates); keeps what a UI needs to browse.
+
+    Each failure has its own ``ProblemWork`` (job, attempts, conversation): ``select_problem`` switches
+    to another and starts it, or resumes it where it was; ``job``, ``attempts`` and ``apply`` are the
+    selected failure's.
+    """
 
     def __init__(self, root: Path, cfg: Config, request, backend_factory: Callable | None = None) -> None:
         self.root = root
@@ -41,13 +61,11 @@ class DebugSession:
         self.intake = None  # IntakeResult
         self.problems: list[Problem] = []
         self.problem_index = 0
-        self.job: Job | None = None
-        self.attempts: list = []
+        self._work: dict[str, ProblemWork] = {}
         self.thinking = cfg.thinking
         self.think_budget = cfg.think_budget
         self._include: list[str] = []
         self._exclude: list[str] = []
-        self._history: list = []
         self._round: CandidateRound | None = None
         self._cancel = threading.Event()
 
@@ -55,6 +73,32 @@ class DebugSession:
     @property
     def problem(self) -> Problem | None:
         return self.problems[self.problem_index] if self.problems else None
+
+    @property
+    def work(self) -> ProblemWork:
+        """The selected failure's state (a blank one before any failure is known)."""
+        key = problem_key(self.problem) if self.problem is not None else ""
+        return self._work.setdefault(key, ProblemWork())
+
+    @property
+    def job(self) -> Job | None:
+        return self.work.job
+
+    @job.setter
+    def job(self, job: Job | None) -> None:
+        self.work.job = job
+
+    @property
+    def attempts(self) -> list:
+        return self.work.attempts
+
+    @property
+    def _history(self) -> list:
+        return self.work.history
+
+    @_history.setter
+    def _history(self, history: list) -> None:
+        self.work.history = history
 
     @property
     def command(self) -> list[str] | None:
@@ -73,16 +117,16 @@ class DebugSession:
         return self.pipeline.ready
 
     def start(self) -> Iterator[SessionEvent]:
-        """Intake, context, model load and the repair loop."""
-        yield from self._guard(self._start())
+        """Intake, context, model load and the repair loop (an intake failure is fatal: nothing to debug)."""
+        yield from self._guard(self._start(), fatal_before_problem=True)
 
     def select_problem(self, index: int) -> Iterator[SessionEvent]:
+        """Switch to failure ``index``: resume its state, or build its context and start repairing it."""
         if not 0 <= index < len(self.problems):
             yield Error(f"no failure number {index + 1}")
             return
         self.problem_index = index
-        self._history = []
-        yield from self._guard(self._context_events())
+        yield from self._guard(self._select())
 
     def set_context_files(self, include: list[str], exclude: list[str]) -> Iterator[SessionEvent]:
         self._include, self._exclude = list(include), list(exclude)
@@ -121,13 +165,15 @@ class DebugSession:
         self.pipeline.close()
 
     # --- steps -----------------------------------------------------------
-    def _guard(self, events: Iterator[SessionEvent]) -> Iterator[SessionEvent]:
-        """Turn user-facing failures into an Error event; the session stays usable."""
+    def _guard(self, events: Iterator[SessionEvent], fatal_before_problem: bool = False) -> Iterator[SessionEvent]:
+        """Turn user-facing failures into an Error event; the session stays usable, except for a failure
+        before any problem was found when ``fatal_before_problem`` (the headless command's exit code)."""
         self._cancel.clear()
         try:
             yield from events
         except RdebugError as exc:
-            yield Error(exc.message, fatal=False)
+            fatal = fatal_before_problem and not self.problems
+            yield Error(exc.message, fatal=fatal, exit_code=exc.exit_code if fatal else None)
 
     def _start(self) -> Iterator[SessionEvent]:
         yield from self._intake()
@@ -161,10 +207,33 @@ class DebugSession:
                                          include=self._include, exclude=self._exclude)
         yield ContextBuilt(self.job.context)
 
+    def _select(self) -> Iterator[SessionEvent]:
+        work = self.work
+        if work.job is not None and work.attempts:
+            yield ContextBuilt(work.job.context)  # resumed where it was
+            return
+        yield from self._context_events()
+        yield from self._repair()
+        yield Done("cancelled" if self._cancel.is_set() else "stop")
+
+    def _load(self) -> Iterator[SessionEvent]:
+        """The model's load events; a failed load is fatal (no model, no repair): exit code 3 headless."""
+        shown = False
+        try:
+            for event in self.pipeline.load():
+                if isinstance(event, Error):
+                    shown = True
+                    event = Error(event.message, fatal=True, exit_code=event.exit_code or ExitCode.MODEL)
+                yield event
+        except ModelError as exc:
+            if not shown:  # the backend could not even be opened
+                yield Error(exc.message, fatal=True, exit_code=exc.exit_code)
+            raise
+
     def _repair(self, hint: str | None = None, question: bool = False) -> Iterator[SessionEvent]:
         try:
-            yield from self.pipeline.load()
-        except ModelError:  # the backend's Error event is out already
+            yield from self._load()
+        except ModelError:  # the Error event is out already
             return
         if self._cancel.is_set():
             return
@@ -183,8 +252,9 @@ class DebugSession:
             self._round = None
         if rnd.fatal:
             self.pipeline.forget_model()
-        self.attempts.extend(rnd.attempts)
-        self._history = list(rnd.history)
+        work = self.work
+        work.attempts.extend(rnd.attempts)
+        work.history = list(rnd.history)
 
     def _ask(self, text: str) -> Iterator[SessionEvent]:
         from rdebug.patch.prompt import is_question, question_turn
@@ -214,8 +284,12 @@ class DebugSession:
         if not cmd:
             yield Error("no command to re-run: this failure came from a trace or text")
             return
+        selected = problem_key(self.problem) if self.problem is not None else None
         self.request = dataclasses.replace(self.request, command=list(cmd), trace_text=None, free_text=None)
         yield from self._intake()
+        keys = [problem_key(p) for p in self.problems]
+        if selected in keys:  # the selection stays on the same failure
+            self.problem_index = keys.index(selected)
         if self.problems:
             yield from self._context_events()
         yield Done()

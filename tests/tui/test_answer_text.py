@@ -1,17 +1,17 @@
-from rdebug_tui.answer_text import FenceEditBlocks, fence_edit_blocks
+from rdebug_tui.answer_text import NOTE, NOTE_IN_CODE, FenceEditBlocks, fence_edit_blocks
 
 REPLY = "Root cause.\n\npaging.py\n<<<<<<< SEARCH\n    a = 1\n=======\n    a = 2\n>>>>>>> REPLACE\nDone.\n"
 
 
-def test_unfenced_block_is_fenced():
+def test_edit_blocks_become_one_line_pointing_at_the_patch_panel():
     out = fence_edit_blocks(REPLY)
-    assert "```\n<<<<<<< SEARCH" in out and ">>>>>>> REPLACE\n```\n" in out
-    assert out.replace("```\n", "") == REPLY
+    assert "<<<<<<<" not in out and "=======" not in out and ">>>>>>>" not in out and "a = 2" not in out
+    assert out == "Root cause.\n\npaging.py\n" + NOTE + "Done.\n"
 
 
-def test_fenced_block_is_left_alone():
-    text = "x\n```python\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```\n"
-    assert fence_edit_blocks(text) == text
+def test_a_block_inside_a_code_fence_keeps_the_fence():
+    text = "x\n```python\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```\nafter\n"
+    assert fence_edit_blocks(text) == "x\n```python\n" + NOTE_IN_CODE + "```\nafter\n"
 
 
 def test_any_chunking_gives_the_same_text():

@@ -30,6 +30,18 @@ def _start_resource_tracker() -> None:
         sys.stderr = swapped
 
 
+def model_label(cfg: Config) -> str:
+    """What the status bar names before the model is loaded: the backend chosen, else the model."""
+    backend = (cfg.backend or "llama").strip()
+    if backend.startswith("replay:"):
+        return f"replay {Path(backend[len('replay:'):]).name}"
+    if backend == "openai":
+        return f"openai {cfg.base_url or ''}".strip()
+    if backend != "llama":
+        return backend
+    return Path(cfg.model).name if cfg.model.endswith(".gguf") else cfg.model
+
+
 def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
     """Run the app until the user quits; returns the exit code.
 
@@ -38,7 +50,7 @@ def run_tui(session_factory: Callable[[], Any], cfg: Config) -> int:
     """
     from rdebug_tui.app import RdebugApp
 
-    label = Path(cfg.model).name if cfg.model.endswith(".gguf") else cfg.model
+    label = model_label(cfg)
     app = RdebugApp(session_factory, dict(cfg.keymap), thinking=cfg.thinking, think_budget=cfg.think_budget,
                     model_label=label, before_engine=_start_resource_tracker)
     app.run()

@@ -6,13 +6,49 @@ import asyncio
 
 from textual.widgets import Input
 
-from rdebug_tui.keys import help_rows
+from rdebug_tui.keys import PANELS, help_rows
 from rdebug_tui.screens import ConfirmScreen, HelpScreen
 from rdebug_tui.widgets.statusbar import effective_budget
 
 
+ATTEMPT_ACTIONS = {"apply", "next_attempt", "prev_attempt", "toggle_diff", "toggle_thinking", "thinking_mode",
+                   "budget"}
+
+
 class KeyActions:
     """Mixed into RdebugApp (uses its state, panels, ``_call`` and ``_refresh_*``)."""
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Only the keys that make sense: when all tests pass (or the session stopped), no attempt keys."""
+        state = self.state
+        if action in ATTEMPT_ACTIONS and (state.all_pass or state.fatal is not None):
+            return False
+        if action == "undo" and (state.all_pass or state.fatal is not None) and state.applied is None:
+            return False
+        if action in ("rerun", "focus_followup") and state.fatal is not None:
+            return False
+        return True
+
+    def action_panel(self, index: int) -> None:
+        """Focus panel ``index`` (1-5); on a small terminal, show it alone."""
+        if self.screen is not self.screen_stack[0]:  # a dialog is open
+            return
+        self.solo, self.solo_chosen = index, True
+        self._update_narrow(self.size.width)
+        name = PANELS[index]
+        if name == "problem":
+            if not self.problem_panel.focus_failures():
+                self.problem_panel.focus()
+        elif name == "context":
+            self.context_panel.query_one("#snippets").focus()
+        elif name == "thinking":
+            self.thinking_panel.collapsed = False
+            self._user_toggled = self.state.current
+            self.call_after_refresh(self.thinking_panel.log_widget.focus)  # once unfolded: focusable
+        elif name == "answer":
+            self.answer_panel.markdown.focus()
+        else:
+            self.patch_panel.focus()
 
     def action_toggle_thinking(self) -> None:
         panel = self.thinking_panel
@@ -55,6 +91,9 @@ class KeyActions:
         if view is None or not view.diff or view.attempt is None:
             self.notify("no patch to apply in this attempt", severity="warning")
             return
+        if view.applied:
+            self.notify(f"{view.label}'s patch is applied already (u undoes it)", timeout=4)
+            return
         if self.busy:
             self.notify(f"busy ({self.busy}); wait or press escape first", severity="warning")
             return
@@ -66,16 +105,20 @@ class KeyActions:
             return
         self._armed_test_edit = None
         if view.verify == "verified" or (view.edits_tests and view.tests_pass):
-            self._call("apply", lambda s: iter([s.apply(index)]))
+            self._apply(view, index)
             return
         state = "failed verification" if view.verify == "failed" else "is not verified"
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._call("apply", lambda s: iter([s.apply(index)]))
+                self._apply(view, index)
 
         self.push_screen(ConfirmScreen(f"{view.label}'s patch {state}. Apply it to your files anyway?\n"
                                        "(u undoes an apply)"), confirmed)
+
+    def _apply(self, view, index: int) -> None:
+        if self._call("apply", lambda s: iter([s.apply(index)])):
+            self.state.pending_apply = view
 
     def action_undo(self) -> None:
         self._call("undo", lambda s: iter([s.undo()]))
@@ -86,6 +129,8 @@ class KeyActions:
             self.notify("cancelling…", timeout=2)
         elif isinstance(self.focused, Input):
             self.set_focus(None)
+        else:
+            self.dismiss_error_line()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(help_rows(self._keymap)))

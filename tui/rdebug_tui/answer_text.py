@@ -1,12 +1,17 @@
-"""Display-only: fence SEARCH/REPLACE blocks a model wrote outside code fences.
+"""Display-only: the answer without the SEARCH/REPLACE blocks the model wrote for its fix.
 
-Unfenced, Markdown turns ``>>>>>>>`` into nested quotes and ``=======`` into a heading. The
-transformer works on a stream: it holds back only a partial line that could start a marker.
+The Patch panel shows the fix as a diff; repeating the raw ``<<<<<<< SEARCH`` markers in the answer
+only pushes the explanation out of view (and unfenced, Markdown turns ``>>>>>>>`` into nested quotes
+and ``=======`` into a heading). Each block becomes one line pointing at the Patch panel. The
+transformer works on a stream: it holds back only a partial line that could start a marker, and the
+lines of a block.
 """
 
 from __future__ import annotations
 
 _MARKER_START = ("<", "=", ">", "`")
+NOTE = "\n*↳ the edit is in the Patch panel*\n\n"  # a paragraph of its own
+NOTE_IN_CODE = "… the edit is in the Patch panel\n"
 
 
 class FenceEditBlocks:
@@ -14,7 +19,7 @@ class FenceEditBlocks:
         self._line = ""  # the held (not yet emitted) start of the current line
         self._emitted_partial = False  # part of the current line already went out
         self._in_fence = False  # inside a ``` fence the model wrote
-        self._in_block = False  # inside a fence we opened
+        self._in_block = False  # inside a SEARCH/REPLACE block (hidden)
 
     def feed(self, text: str) -> str:
         out: list[str] = []
@@ -25,6 +30,8 @@ class FenceEditBlocks:
                 self._emitted_partial = False
             else:
                 self._line += piece
+                if self._in_block:
+                    continue  # a block's lines are dropped whole
                 if not self._emitted_partial and self._line and not self._line.startswith(_MARKER_START):
                     out.append(self._line)
                     self._line, self._emitted_partial = "", True
@@ -35,22 +42,20 @@ class FenceEditBlocks:
 
     def flush(self) -> str:
         rest = self.feed("\n") if self._line else ""
-        if self._in_block:
-            self._in_block = False
-            rest += "```\n"
+        self._in_block = False
         return rest
 
     def _complete(self, line: str) -> str:
         stripped = line.strip()
-        if stripped.startswith("```") and not self._in_block:
-            self._in_fence = not self._in_fence
-            return line
-        if not self._in_fence and not self._in_block and stripped.startswith("<<<<<<<"):
+        if self._in_block:
+            if stripped.startswith(">>>>>>>"):
+                self._in_block = False
+            return ""
+        if stripped.startswith("<<<<<<<"):
             self._in_block = True
-            return "```\n" + line
-        if self._in_block and stripped.startswith(">>>>>>>"):
-            self._in_block = False
-            return line + "```\n"
+            return NOTE_IN_CODE if self._in_fence else NOTE
+        if stripped.startswith("```"):
+            self._in_fence = not self._in_fence
         return line
 
 

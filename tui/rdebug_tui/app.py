@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any, Callable, Iterator
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
@@ -13,8 +14,8 @@ from textual.widgets import Input, Static
 from rdebug import events as ev
 from rdebug.errors import ExitCode, RdebugError
 from rdebug_tui.actions import KeyActions
-from rdebug_tui.keys import BINDINGS, check_keymap
-from rdebug_tui.screens import ErrorScreen
+from rdebug_tui.keys import BINDINGS, PANELS, check_keymap
+from rdebug_tui.screens import ErrorScreen, error_advice
 from rdebug_tui.state import AttemptView, UiState, WorkerDone
 from rdebug_tui.stream import EventBuffer
 from rdebug_tui.styles import CSS
@@ -28,7 +29,8 @@ from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S, KeyFooter, StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel, thinking_title
 
 Session = Any  # rdebug.session.DebugSession (duck-typed: the TUI never needs its class)
-NARROW = 80  # columns below which the sidebar is hidden
+NARROW = 80  # columns below which one panel shows at a time
+SHORT = 24  # rows below which one panel shows at a time
 
 
 class RdebugApp(KeyActions, App[int]):
@@ -75,6 +77,9 @@ class RdebugApp(KeyActions, App[int]):
         self._patch_sig: tuple = ()
         self._user_toggled: AttemptView | None = None  # the view whose thinking the user folded
         self._fatal_shown = False
+        self._all_pass_shown = False  # the layout of a message alone (-result-only)
+        self.solo = 0  # the panel shown alone on a small terminal (index into PANELS)
+        self.solo_chosen = False  # the user chose it (1-5): it no longer follows the session
         self._flush_lock = asyncio.Lock()
         # kept as attributes: the app's query_one searches the active screen, which may be a dialog
         self.problem_panel = ProblemPanel(id="problem")
@@ -82,7 +87,9 @@ class RdebugApp(KeyActions, App[int]):
         self.thinking_panel = ThinkingPanel(id="thinking")
         self.answer_panel = AnswerPanel(id="answer")
         self.patch_panel = PatchPanel(id="patch")
-        self.followup = Input(placeholder="f: ask a follow-up or give a hint, enter sends", id="followup")
+        self.followup = Input(placeholder="f: ask a follow-up or give a hint, enter sends", id="followup",
+                              compact=True)
+        self.error_line = Static("", id="error-line")
         self.status_bar = StatusBar(id="status")
 
     # --- layout ---------------------------------------------------------------
@@ -90,8 +97,6 @@ class RdebugApp(KeyActions, App[int]):
         return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        yield Static("Terminal narrower than 80 columns: compact layout (problem and context hidden; "
-                     "widen the terminal to see them).", id="narrow-notice")
         with Row(id="main"):
             with Column(id="sidebar"):
                 yield self.problem_panel
@@ -104,6 +109,8 @@ class RdebugApp(KeyActions, App[int]):
                 with Column(id="patch-box"):
                     yield self.patch_panel
         with Column(id="bottom"):  # one sibling of #main instead of three (see widgets/layout.py)
+            yield Static("", id="narrow-notice")
+            yield self.error_line
             yield self.followup
             yield self.status_bar
             yield KeyFooter(compact=True)
@@ -128,10 +135,37 @@ class RdebugApp(KeyActions, App[int]):
         self._call("start", lambda s: s.start())
 
     def on_resize(self, event) -> None:
-        self._update_narrow(event.size.width)
+        self._update_narrow(event.size.width, event.size.height)
 
-    def _update_narrow(self, width: int) -> None:
-        self.screen.set_class(0 < width < NARROW, "-narrow")
+    def _update_narrow(self, width: int, height: int | None = None) -> None:
+        """Below 80 columns (or 24 rows) one panel shows at a time; 1-5 switch."""
+        height = self.size.height if height is None else height
+        screen = self.screen_stack[0] if self.screen_stack else self.screen
+        small = 0 < width < NARROW or 0 < height < SHORT
+        screen.set_class(small, "-narrow")
+        screen.set_class(0 < height < 30, "-short")
+        for i, name in enumerate(PANELS):
+            screen.set_class(small and self.solo == i, f"-solo-{name}")
+        keys = " ".join(f"{i + 1} {name}" for i, name in enumerate(PANELS))
+        screen.query_one("#narrow-notice", Static).update(
+            f"one panel at a time: {keys}" if width >= 70 else "one panel at a time: keys 1-5")
+
+    def _follow_solo(self) -> None:
+        """On a small terminal, until the user picks a panel, show the one where things happen."""
+        if self.solo_chosen:
+            return
+        view = self.state.current
+        if view is None:
+            solo = 0
+        elif view.diff or view.finished:
+            solo = 4
+        elif view.answer_started:
+            solo = 3
+        else:
+            solo = 2
+        if solo != self.solo:
+            self.solo = solo
+            self._update_narrow(self.size.width)
 
     # --- the engine, off the UI thread ----------------------------------------
     def _call(self, label: str, call: Callable[[Session], Iterator[object]]) -> bool:
@@ -179,9 +213,9 @@ class RdebugApp(KeyActions, App[int]):
     def _announce(self, event: object) -> None:
         if isinstance(event, ev.Error):
             if event.fatal:
-                self._show_fatal(event.message, ExitCode.MODEL)
+                self._show_fatal(event.message, event.exit_code or ExitCode.MODEL)
             else:
-                self.notify(event.message, title="error", severity="error", timeout=8)
+                self.show_error_line(event.message)
         elif isinstance(event, ev.Done) and event.reason == "cancelled":
             self.notify("cancelled", timeout=3)
         elif isinstance(event, ev.Done) and event.reason == "length":
@@ -204,13 +238,36 @@ class RdebugApp(KeyActions, App[int]):
         elif done.label == "start":
             self._show_fatal(done.error, done.exit_code)
         else:
-            self.notify(done.error, title=done.label, severity="error", timeout=8)
+            self.show_error_line(f"{done.label}: {done.error}")
+
+    def show_error_line(self, message: str) -> None:
+        """An error that does not stop the session: one line above the status bar until Esc dismisses it."""
+        self.state.error = message
+        self.error_line.update(Text.assemble(("✗ ", "bold red"), message, ("  (esc dismisses)", "dim")))
+        self.error_line.display = True
+
+    def dismiss_error_line(self) -> bool:
+        if not self.error_line.display or self.state.fatal is not None:  # a fatal error's line stays
+            return False
+        self.error_line.display = False
+        self.state.error = None
+        return True
 
     def _show_fatal(self, message: str, code: int) -> None:
+        """An error that stops the session: a screen, then the problem panel, say what to do; q exits with
+        the headless command's code."""
         self.exit_code = code
+        self.state.status = ""
         if not self._fatal_shown:
             self._fatal_shown = True
             self.state.fatal = message
+            title, advice = error_advice(message)
+            if not self.state.problems:  # nothing else to show there: the panel keeps the error
+                self.problem_panel.show_error(title, message, advice)
+            self.error_line.update(Text.assemble(("✗ ", "bold red"), message,
+                                                 (f"  · q quits (exit {code})", "dim")))
+            self.error_line.display = True
+            self.refresh_bindings()
             self.push_screen(ErrorScreen(message))
 
     async def _sync(self, now: float) -> None:
@@ -221,11 +278,20 @@ class RdebugApp(KeyActions, App[int]):
             if state.problems:
                 panel.show_problems(state.problems, state.problem_index)
             elif state.no_problem is not None:
-                panel.show_no_problem(state.no_problem)
-        if state.context is not self._shown_context and state.context is not None:
+                panel.show_no_problem(state.no_problem, state.resolved if state.applied is not None else [])
+        if len(state.problems) > 1:
+            self.problem_panel.show_marks(state.failure_marks())
+        # all tests pass, or the session stopped before a failure was found: the message alone, full width
+        result_only = state.all_pass or (state.fatal is not None and not state.problems)
+        if result_only != self._all_pass_shown:
+            self._all_pass_shown = result_only
+            self.screen_stack[0].set_class(result_only, "-result-only")
+            self.refresh_bindings()
+        if state.context is not self._shown_context and state.context is not None and not state.all_pass:
             self._shown_context = state.context
             self.context_panel.show(state.context)
         streamed = self._sync_stream()
+        self._follow_solo()
         self._refresh_thinking_title(now)
         self._refresh_patch()
         self._refresh_status(now, counters=not streamed)
@@ -273,8 +339,9 @@ class RdebugApp(KeyActions, App[int]):
 
     def _refresh_patch(self) -> None:
         view = self.state.current
-        sig = (id(view), len(self.state.attempts), self.side_by_side) + (
-            (view.diff is not None, view.verify, view.rejected, view.finished) if view else ()
+        sig = (id(view), len(self.state.attempts), self.side_by_side, self.patch_panel.size.width) + (
+            (view.diff is not None, view.verify, view.rejected, view.finished, view.applied, view.cancelled)
+            if view else ()
         )
         if sig != self._patch_sig:
             self._patch_sig = sig
@@ -298,7 +365,7 @@ class RdebugApp(KeyActions, App[int]):
     def on_problem_panel_failure_selected(self, message: ProblemPanel.FailureSelected) -> None:
         index = message.index
         if self._call("select", lambda s: s.select_problem(index)):
-            self.state.problem_index = index
+            self.state.select_problem(index)
 
     def on_context_panel_files_changed(self, message: ContextPanel.FilesChanged) -> None:
         include, exclude = message.include, message.exclude

@@ -71,6 +71,18 @@ def error_advice(message: str) -> tuple[str, str]:
     if "load" in lower or "gguf" in lower or "memory" in lower:
         return ("The model could not be loaded", "Check the file with `rdebug models list`, try a smaller "
                 "model or quantization, fewer GPU layers (--gpu-layers 0) or a smaller context (--ctx 4096).")
+    if "no tests found" in lower or "ran no tests" in lower or "test command" in lower or "--test-cmd" in lower:
+        return ("Nothing to debug here", "Start rdebug in a project with tests, or give it the failure:\n\n"
+                "    rdebug -- pytest tests/test_x.py      run a command and debug its failure\n"
+                "    pytest 2>&1 | rdebug                   pipe a trace\n"
+                "    rdebug --trace ci-log.txt              a trace file\n"
+                '    rdebug "login fails with a + in the email"   describe it in words')
+    if "command not found" in lower or "cannot run" in lower or "timed out" in lower or "not installed" in lower:
+        return ("The test command could not run", "Check the command (or set it with --test-cmd 'CMD'), "
+                "then start rdebug again; a slow suite may need --timeout.")
+    if "replay file" in lower or "backend" in lower:
+        return ("The model backend could not start", "Check --backend (llama, openai, replay:FILE or fake) "
+                "and its file or URL, then start rdebug again.")
     return ("rdebug cannot continue", "Fix the cause above and start rdebug again.")
 
 

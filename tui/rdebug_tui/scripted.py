@@ -84,6 +84,7 @@ class ScriptedSession:
     start_script: list = field(default_factory=list)
     ask_script: list = field(default_factory=list)
     rerun_script: list = field(default_factory=list)
+    select_scripts: dict[int, list] = field(default_factory=dict)  # played once, the first time it is chosen
     token_delay: float = 0.0  # seconds slept after each delta event
     apply_error: str | None = None
     clock: VirtualClock | None = None
@@ -147,7 +148,8 @@ class ScriptedSession:
         self.calls.append(("select_problem", index))
         problem = self.problems[index]
         ctx = self.context or demo_context(problem)
-        return self._play([ContextBuilt(PackedContext(problem, ctx.snippets, ctx.budget_tokens, ctx.used_tokens))])
+        built = ContextBuilt(PackedContext(problem, ctx.snippets, ctx.budget_tokens, ctx.used_tokens))
+        return self._play([built, *self.select_scripts.pop(index, [])])
 
     def set_context_files(self, include: list[str], exclude: list[str]) -> Iterator[SessionEvent]:
         self.calls.append(("set_context_files", list(include), list(exclude)))

@@ -11,6 +11,11 @@ from rdebug.intake.model import Problem
 BUDGET_STEPS: list[int | None] = [None, 256, 512, 1024, 2048, 4096, 8192]
 
 
+def problem_key(problem: Problem) -> str:
+    """What names a failure across re-runs (as ``rdebug.session.problem_key``): test id, else title."""
+    return problem.test_id or problem.title
+
+
 @dataclass
 class WorkerDone:
     """Pushed by the TUI's worker after an engine call ends (``error`` set when it raised)."""
@@ -42,6 +47,8 @@ class AttemptView:
     edits_tests: list[str] = field(default_factory=list)  # test files the patch touches (apply asks twice)
     tests_pass: bool = False  # verification passed, test edits aside
     reason: str = ""  # the verdict in one line
+    cancelled: bool = False  # the user stopped it (Esc) before it finished
+    applied: bool = False  # its patch is in the user's files now (u undoes)
 
     @property
     def label(self) -> str:
@@ -73,8 +80,22 @@ class AttemptView:
 
 
 @dataclass
+class Board:
+    """One failure's own view: its context, attempt views, the one shown and the one streaming."""
+
+    context: PackedContext | None = None
+    attempts: list[AttemptView] = field(default_factory=list)
+    selected: int = -1
+    live: AttemptView | None = None
+
+
+@dataclass
 class UiState:
-    """Everything the panels render; ``apply`` folds one event in (``at``: when it arrived)."""
+    """Everything the panels render; ``apply`` folds one event in (``at``: when it arrived).
+
+    Each failure has its own ``Board`` (keyed like the engine's, by test id or title); ``attempts``,
+    ``selected``, ``live`` and ``context`` are the shown board's.
+    """
 
     thinking_on: bool | None = None  # None: the model's default
     think_budget: int | None = None
@@ -82,22 +103,98 @@ class UiState:
     problems: list[Problem] = field(default_factory=list)  # the main failure first, then the others
     problem_index: int = 0
     no_problem: str | None = None
-    context: PackedContext | None = None
+    boards: dict[str, Board] = field(default_factory=dict)
+    shown_key: str = ""  # the board shown (kept when all tests pass: the applied fix stays in view)
+    resolved: list[str] = field(default_factory=list)  # failures that passed on a re-run
+    applied: AttemptView | None = None  # the view whose patch was applied last (u undoes it)
+    pending_apply: AttemptView | None = None  # the view an apply in flight is for
     loading: float | None = None  # model load progress while loading
     loading_message: str = ""
     stats: ev.ModelStats | None = None
     model_defaults: ev.ModelLoading | None = None  # the catalog's defaults, before the model is ready
     last_usage: ev.Usage | None = None
-    attempts: list[AttemptView] = field(default_factory=list)
-    selected: int = -1
-    live: AttemptView | None = None  # the attempt receiving deltas
     fatal: str | None = None
+    fatal_code: int | None = None
     error: str | None = None
     done_reason: str | None = None
+
+    # --- the shown failure's board ---------------------------------------------------------------
+    @property
+    def board(self) -> Board:
+        return self.boards.setdefault(self.shown_key, Board())
+
+    @property
+    def attempts(self) -> list[AttemptView]:
+        return self.board.attempts
+
+    @property
+    def selected(self) -> int:
+        return self.board.selected
+
+    @selected.setter
+    def selected(self, value: int) -> None:
+        self.board.selected = value
+
+    @property
+    def live(self) -> AttemptView | None:
+        """The attempt receiving deltas."""
+        return self.board.live
+
+    @live.setter
+    def live(self, view: AttemptView | None) -> None:
+        self.board.live = view
+
+    @property
+    def context(self) -> PackedContext | None:
+        return self.board.context
+
+    def failure_marks(self) -> tuple[str, ...]:
+        """Each failure's state, for the failures list."""
+        marks = []
+        for problem in self.problems:
+            board = self.boards.get(problem_key(problem))
+            views = board.attempts if board is not None else []
+            if not views:
+                marks.append("")
+            elif any(v.applied for v in views):
+                marks.append("applied")
+            elif any(v.verify == "verified" for v in views):
+                marks.append("✓ verified")
+            elif board.live is not None:
+                marks.append("working…")
+            else:
+                marks.append(f"{len(views)} attempt{'s' if len(views) != 1 else ''}, no fix")
+        return tuple(marks)
+
+    def select_problem(self, index: int) -> None:
+        """Show failure ``index`` (its own board, as it was left)."""
+        if 0 <= index < len(self.problems):
+            self.problem_index = index
+            self.shown_key = problem_key(self.problems[index])
+            self.status = ""
+
+    def _found(self, problems: list[Problem]) -> None:
+        """A new list of failures (start, re-run): the selection stays on the same failure if it is there."""
+        old = self.shown_key
+        keys = [problem_key(p) for p in problems]
+        self.problems, self.no_problem = problems, None
+        self.problem_index = keys.index(old) if old in keys else 0
+        if old and old not in keys and old in self.boards and self.boards[old].attempts:
+            self.resolved.append(old)
+            self.status = f"{old} passes now"
+        new = keys[self.problem_index]
+        if not old and new not in self.boards and old in self.boards:
+            self.boards[new] = self.boards.pop(old)  # a follow-up typed before any failure was known
+        self.shown_key = new
 
     @property
     def problem(self) -> Problem | None:
         return self.problems[self.problem_index] if 0 <= self.problem_index < len(self.problems) else None
+
+    @property
+    def all_pass(self) -> bool:
+        """The tests pass and there is no fix of ours to show: only re-run, help and quit make sense."""
+        return self.no_problem is not None and not self.attempts
 
     @property
     def current(self) -> AttemptView | None:
@@ -159,20 +256,22 @@ class UiState:
             view.answer.append(event.text)
         elif isinstance(event, ev.Status):
             self.status = event.message
-        elif isinstance(event, (ev.ProblemFound, ev.NoProblem, ev.ModelReady, ev.AttemptStarted)):
-            self.status = ""
+        elif isinstance(event, (ev.ProblemFound, ev.NoProblem, ev.ModelReady, ev.AttemptStarted,
+                                ev.ContextBuilt, ev.Done)):
+            self.status = ""  # a progress note ("building context …") ends with the next step
             self._apply_session(event, at)
         else:
             self._apply_session(event, at)
 
     def _apply_session(self, event: object, at: float) -> None:  # noqa: C901
         if isinstance(event, ev.ProblemFound):
-            self.problems, self.problem_index = [event.problem, *event.others], 0
-            self.no_problem = None
+            self._found([event.problem, *event.others])
         elif isinstance(event, ev.NoProblem):
+            if self.shown_key and self.board.attempts:
+                self.resolved.append(self.shown_key)
             self.no_problem, self.problems, self.problem_index = event.message, [], 0
         elif isinstance(event, ev.ContextBuilt):
-            self.context = event.context
+            self.board.context = event.context
         elif isinstance(event, ev.ModelLoading):
             self.loading, self.loading_message = event.progress, event.message
             if event.think_default is not None:
@@ -204,17 +303,25 @@ class UiState:
             view.edits_tests = list(event.edits_tests) or view.edits_tests
             view.tests_pass, view.reason = bool(event.tests_pass), event.reason
         elif isinstance(event, ev.Done):
-            self._finish_live(at)
+            self._finish_live(at, cancelled=event.reason == "cancelled")
             self.done_reason = event.reason
         elif isinstance(event, ev.Error):
             self.loading = None
             if event.fatal:
-                self.fatal = event.message
+                self.fatal, self.fatal_code, self.status = event.message, event.exit_code, ""
             else:
                 self.error = event.message
         elif isinstance(event, ev.PatchApplied):
-            self.status = f"applied to {', '.join(event.files)} (backup {event.backup_id}; u undoes)"
+            if self.applied is not None:
+                self.applied.applied = False
+            self.applied, self.pending_apply = self.pending_apply, None
+            if self.applied is not None:
+                self.applied.applied = True
+            self.status = f"applied to {', '.join(event.files)} · u undoes"
         elif isinstance(event, ev.PatchUndone):
+            if self.applied is not None:
+                self.applied.applied = False
+            self.applied = None
             self.status = f"undone: {', '.join(event.files)} restored"
 
     def _start_attempt(self, event: ev.AttemptStarted, at: float) -> None:
@@ -226,9 +333,10 @@ class UiState:
         self._finish_live(at)
         self._new_view(AttemptView(event.attempt, event.sample))
 
-    def _finish_live(self, at: float) -> None:
+    def _finish_live(self, at: float, cancelled: bool = False) -> None:
         if self.live is not None:
             if self.live.think_start is not None and self.live.think_end is None:
                 self.live.think_end = at
             self.live.finished = True
+            self.live.cancelled = cancelled
             self.live = None

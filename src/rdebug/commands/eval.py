@@ -24,9 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _table(results, out: TextIO) -> None:
-    rows = [(r.case, "yes" if r.fixed else ("error" if r.error else "no"), "yes" if r.first else "no",
-             str(r.attempts), f"{r.seconds:.1f}", str(r.tokens)) for r in results]
-    head = ("case", "fixed", "first try", "attempts", "seconds", "tokens")
+    rows = [(r.case, "yes" if r.fixed else ("error" if r.error else "no"), r.source or "-",
+             "yes" if r.first else "no", str(r.attempts), f"{r.seconds:.1f}", str(r.tokens), str(r.search_tried))
+            for r in results]
+    head = ("case", "fixed", "by", "first try", "attempts", "seconds", "tokens", "searched")
     if out.isatty():
         from rich.console import Console
         from rich.table import Table
@@ -41,8 +42,22 @@ def _table(results, out: TextIO) -> None:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
 
 
+def search_summary(results) -> dict:
+    """Where the fixes came from, and the search's figures: median seconds to its verified fix, candidates."""
+    from statistics import median
+
+    by_search = [r for r in results if r.fixed and r.source == "search"]
+    found = [r.search_s for r in by_search if r.search_s is not None]
+    return {
+        "fixed_by_search": len(by_search),
+        "fixed_by_model": sum(1 for r in results if r.fixed and r.source != "search"),
+        "search_median_seconds": round(median(found), 2) if found else None,
+        "search_candidates_tried": sum(r.search_tried for r in results),
+    }
+
+
 def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from rdebug.commands.fix import load_model
+    from rdebug.commands.fix import load_model, show_event
     from rdebug.patch.evaluate import CaseResult, load_cases, run_case
     from rdebug.pipeline import Pipeline
 
@@ -63,7 +78,7 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
         for i, case in enumerate(cases, 1):
             progress.line(f"[{i}/{len(cases)}] {case.name}")
             try:
-                result = run_case(case, pipeline, args.baseline, lambda ev: progress.event(ev, cfg.attempts))
+                result = run_case(case, pipeline, args.baseline, lambda ev: show_event(progress, ev, cfg.attempts))
             except KeyboardInterrupt:
                 pipeline.backend.cancel()
                 raise
@@ -80,13 +95,21 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
         pipeline.close()
     fixed = sum(r.fixed for r in results)
     first = sum(r.first for r in results)
+    summary = search_summary(results)
     if args.json:
         out.write(json.dumps({"cases": len(results), "fixed": fixed, "first_attempt": first,
-                              "baseline": bool(args.baseline),
+                              "baseline": bool(args.baseline), "search": cfg.search, **summary,
                               "results": [r.to_json() for r in results]}, indent=2) + "\n")
     else:
         _table(results, out)
-        out.write(f"fixed {fixed}/{len(results)}\n")
+        out.write(f"fixed {fixed}/{len(results)}"
+                  + (f" (by the search {summary['fixed_by_search']}, by the model {summary['fixed_by_model']})"
+                     if cfg.search and not args.baseline else " (model alone: no search)" if not args.baseline
+                     else "") + "\n")
+        if cfg.search and not args.baseline:
+            median_s = summary["search_median_seconds"]
+            out.write(f"search: {summary['search_candidates_tried']} candidates tried; median time to its verified "
+                      f"fix {'-' if median_s is None else f'{median_s:.1f} s'}\n")
         if not args.baseline:
             out.write(f"first attempt alone (one call, no feedback) {first}/{len(results)}\n")
     return ExitCode.OK

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from rdebug.config import Config
 from rdebug.errors import ExitCode, ModelError, PatchError, UsageError
-from rdebug.events import ModelReady
-from rdebug.patch.progress import Progress
+from rdebug.events import AttemptStarted, ModelReady
+from rdebug.patch.progress import GREEN, Progress
 
 if TYPE_CHECKING:
     from rdebug.pipeline import CandidateRound, Pipeline
@@ -111,6 +111,7 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             "verified": bool(best and best.verified),
             "edits_tests": list(best.edits_tests) if best else [],
             "verdict": best.reason if best else "",
+            "source": getattr(best, "source", "model") if best else None,  # "search" or "model"
             "applied": applied,
             "stats": _stats(rnd, ready, time.perf_counter() - started, cfg),
         }
@@ -120,7 +121,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             progress.line(line)
         print_patch(best.patch.diff, out)
         if best.verified and not applied:
-            progress.line("apply it with: rdebug fix --yes (or review it first)")
+            progress.line("apply it: save the diff above and run git apply, or run rdebug fix --yes "
+                          "(a new run that applies what it verifies, undoable with rdebug undo)")
         elif best.edits_tests and best.tests_pass and not applied:
             progress.line("it edits tests, so it is not applied without a confirmation: review it, then "
                           "apply it with: rdebug fix --yes --allow-test-edits")
@@ -135,7 +137,10 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
 
 def _heading(best) -> list[str]:
     """The lines above the best patch: whether it is verified, and the verdict (or what was checked)."""
-    if best.verified:
+    label = getattr(best, "label", "")
+    if best.verified and label:
+        head = f"best patch (verified; {label}):"
+    elif best.verified:
         head = "best patch (verified):"
     elif best.edits_tests:
         head = f"best patch (edits tests: {', '.join(best.edits_tests)}; NOT verified):"
@@ -155,4 +160,12 @@ def _drive(rnd: CandidateRound, progress: Progress, attempts: int) -> None:
 
     with cancel_on_sigint(rnd.cancel):
         for ev in rnd.run():
-            progress.event(ev, attempts)
+            show_event(progress, ev, attempts)
+
+
+def show_event(progress: Progress, ev: object, attempts: int) -> None:
+    """One event on the terminal; a candidate found by the search is shown by its label, not as an attempt."""
+    if isinstance(ev, AttemptStarted) and ev.label:
+        progress.line(f"── {ev.label}", GREEN)
+        return
+    progress.event(ev, attempts)

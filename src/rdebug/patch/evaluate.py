@@ -43,11 +43,16 @@ class CaseResult:
     patch: str | None = None
     first: bool = False  # the first attempt alone made the command pass (what --baseline measures)
     transcript: list[dict] = field(default_factory=list)  # every attempt: thinking, answer, patch, output
+    source: str | None = None  # where the fix came from: "search" or "model" (None: not fixed)
+    search_tried: int = 0  # candidates the search verified
+    search_s: float | None = None  # seconds from the search's start to its verified fix
 
     def to_json(self) -> dict:
         return {"case": self.case, "fixed": self.fixed, "first_attempt": self.first,
                 "seconds": round(self.seconds, 2), "attempts": self.attempts, "tokens": self.tokens,
-                "verified": self.verified, "error": self.error}
+                "verified": self.verified, "error": self.error, "source": self.source,
+                "search_tried": self.search_tried,
+                "search_seconds": None if self.search_s is None else round(self.search_s, 2)}
 
 
 def load_cases(cases_dir: Path) -> list[Case]:
@@ -97,6 +102,7 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
     """Fix one case on a temporary copy; fixed only if its command then passes when re-run on its own."""
     from rdebug.intake.model import IntakeRequest
     from rdebug.pipeline import RoundOptions, gather, recheck
+    from rdebug.search.source import search_of
 
     started = time.perf_counter()
     argv = case_argv(case.command)
@@ -125,12 +131,16 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
         fixed = patch is not None and recheck(job, patch)  # a timeout is not fixed
         tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in attempts if a.usage)
         first = attempts[0] if attempts else None
+        search = search_of(rnd)
         return CaseResult(
             case.name, fixed, time.perf_counter() - started,
             attempts=max((a.index for a in attempts), default=0), tokens=tokens,
             verified=bool(best and best.verified), patch=patch.diff if patch else None,
             first=fixed if baseline else bool(first is not None and first.command_passed),
             transcript=[_transcript(a) for a in attempts],
+            source=getattr(best, "source", "model") if fixed else None,
+            search_tried=search.tried if search is not None else 0,
+            search_s=search.found_s if search is not None else None,
         )
 
 

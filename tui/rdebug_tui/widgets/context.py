@@ -23,6 +23,15 @@ def meter(used: int, budget: int, width: int = 20) -> Text:
     return text
 
 
+def snippet_label(snip) -> str:
+    """``path:start-end``; a whole-file or non-file entry (``git:blame``, line 0) shows no range."""
+    if snip.start_line <= 0 or snip.end_line <= 0:
+        return snip.path
+    if snip.start_line == snip.end_line:
+        return f"{snip.path}:{snip.start_line}"
+    return f"{snip.path}:{snip.start_line}-{snip.end_line}"
+
+
 class SnippetList(OptionList):
     BINDINGS = [Binding("x", "toggle_file", "drop/keep file", id="drop_file")]
 
@@ -59,7 +68,7 @@ class ContextPanel(Vertical):
         self.query_one("#context-meter", Static).update(meter(context.used_tokens, context.budget_tokens))
         options, self._paths = [], []
         for snip in context.snippets:
-            text = Text(f"{snip.path}:{snip.start_line}-{snip.end_line}", style="bold")
+            text = Text(snippet_label(snip), style="bold")
             text.append(f"  {snip.tokens} tok\n  {snip.reason}", style="dim")
             options.append(Option(text))
             self._paths.append(snip.path)

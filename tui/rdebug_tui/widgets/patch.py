@@ -13,6 +13,10 @@ from rdebug_tui.state import AttemptView
 
 
 def verify_line(view: AttemptView) -> Text:
+    if view.applied:
+        return Text("✓ applied to your files · u undoes", style="bold green")
+    if view.cancelled and not view.diff:
+        return Text("cancelled: no patch (f asks again)", style="yellow")
     if view.rejected and not view.diff:
         return Text(f"✗ no usable patch: {view.rejected}", style="bold yellow")
     if view.verify == "verifying":
@@ -23,7 +27,7 @@ def verify_line(view: AttemptView) -> Text:
     if view.verify == "failed" and view.edits_tests and view.tests_pass:
         return Text(f"⚠ edits tests ({edited}): the tests pass only with edited tests, so it is not verified "
                     "(a, then a again, applies it)", style="bold yellow")
-    if view.verify == "failed" and view.reason == "cancelled":
+    if view.verify == "verifying" and view.cancelled or view.verify == "failed" and view.reason == "cancelled":
         return Text("verification cancelled: not verified", style="yellow")
     if view.verify == "failed":
         text = Text("✗ failed: the test still fails with this patch", style="bold red")
@@ -41,7 +45,15 @@ def verify_line(view: AttemptView) -> Text:
     return Text("waiting for the model…", style="dim")
 
 
-class PatchPanel(VerticalScroll):
+def side_by_side_fits(diff: str, width: int) -> bool:
+    """Whether each side of a side-by-side view has room for the diff's lines (else unified is shown)."""
+    longest = max((len(line) - 1 for line in diff.splitlines() if line[:1] in " +-" and line[:3] not in ("+++", "---")),
+                  default=0)
+    side = (width - 4 - 12) // 2  # borders and padding, two line-number columns, the gaps
+    return side >= min(longest, 80) and side >= 24
+
+
+class PatchPanel(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static("", id="patch-verify")
         yield Static("", id="patch-diff")
@@ -63,12 +75,14 @@ class PatchPanel(VerticalScroll):
             self.query_one("#patch-diff", Static).update("")
             self.query_one("#patch-output", Static).update("")
             return
-        mode = "side by side" if side_by_side else "unified"
-        self.border_title = f"Patch · {view.label} ({index + 1}/{total}) · {mode}"
+        fits = side_by_side and view.diff is not None and side_by_side_fits(view.diff, self.size.width)
+        mode = "side by side" if fits else "unified (too narrow for side by side)" if side_by_side else "unified"
+        keys = " · n/p" if total > 1 else ""
+        self.border_title = f"Patch · {view.label} ({index + 1}/{total}) · {mode}{keys} · d"
         self.query_one("#patch-verify", Static).update(verify_line(view))
         diff = self.query_one("#patch-diff", Static)
         if view.diff:
-            diff.update(render_side_by_side(view.diff) if side_by_side else render_unified(view.diff))
+            diff.update(render_side_by_side(view.diff) if fits else render_unified(view.diff))
         else:
             diff.update("")
         output = self.query_one("#patch-output", Static)

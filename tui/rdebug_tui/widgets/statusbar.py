@@ -34,6 +34,9 @@ def effective_budget(state: UiState) -> str:
 
 def status_text(state: UiState, model_label: str, live_tps: float | None) -> Text:
     text = Text()
+    if len(state.problems) > 1:
+        text.append(f"failure {state.problem_index + 1} of {len(state.problems)}", style="bold")
+        text.append(" │ ")
     if state.loading is not None:
         filled = round(state.loading * 12)
         text.append(f"loading {model_label} ", style="bold")
@@ -49,10 +52,13 @@ def status_text(state: UiState, model_label: str, live_tps: float | None) -> Tex
     if state.stats is not None and state.stats.n_ctx:
         used = usage.prompt_tokens + usage.thinking_tokens + usage.answer_tokens if usage else 0
         text.append(f" │ ctx {used:,}/{state.stats.n_ctx:,}" if usage else f" │ ctx –/{state.stats.n_ctx:,}")
-    if live_tps is not None:
-        text.append(f" │ {live_tps:.1f} tok/s")
-    budget = effective_budget(state)
-    text.append(f" │ thinking {'on' if state.thinking_effective else 'off'} (m) · budget {budget} (+/-)")
+    if live_tps is not None and not (state.stats is not None and state.stats.backend == "replay"):
+        text.append(f" │ {live_tps:.1f} tok/s")  # (a replay's speed means nothing)
+    if state.fatal is None and not state.all_pass:
+        budget = effective_budget(state)
+        text.append(f" │ thinking {'on' if state.thinking_effective else 'off'} (m) · budget {budget} (+/-)")
+    if state.applied is not None and "u undoes" not in state.status:
+        text.append(" │ applied · u undoes", style="bold green")
     if state.status:
         text.append(f" │ {state.status}", style="italic")
     return text

@@ -11,7 +11,7 @@ from rdebug_tui.widgets.growing import GrowsWithoutLayout
 from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S
 
 
-class WrapLog(GrowsWithoutLayout, Log):
+class WrapLog(GrowsWithoutLayout, Log, can_focus=True):
     """A ``Log`` that word-wraps as it appends: each write costs O(chunk), never a re-render.
 
     The raw text is kept, so a resize re-wraps everything once (debounced), not per token.
@@ -22,12 +22,15 @@ class WrapLog(GrowsWithoutLayout, Log):
         self._col = 0
         self._raw: list[str] = []
         self._wrapped_at = 0  # the width the current lines were wrapped for
+        self._guessed = False  # ... a guess: the log had no size yet (its panel folded since the start)
 
-    def _wrap_width(self) -> int:
+    def _wrap_width(self) -> tuple[int, bool]:
+        """(the width to wrap for, whether it is a guess). The scrollbar's gutter is kept (CSS:
+        scrollbar-gutter: stable), so the width holds once the text is long enough to scroll."""
         width = self.scrollable_content_region.width
         if width <= 0:
-            width = self.app.size.width * 3 // 5
-        return max(20, width - 1)
+            return max(20, self.app.size.width * 3 // 5 - 1), True
+        return max(20, width - 1), False
 
     def clear(self) -> "WrapLog":
         self._col = 0
@@ -40,12 +43,20 @@ class WrapLog(GrowsWithoutLayout, Log):
         return "".join(self._raw)
 
     def on_resize(self) -> None:
-        if self._raw and self._wrap_width() != self._wrapped_at:
-            self.rewrap_soon(self.rewrap)
+        if self._raw and self._wrap_width()[0] != self._wrapped_at:
+            if self._guessed:  # the first real size: no drag to wait for
+                self.rewrap()
+            else:
+                self.rewrap_soon(self.rewrap)
+
+    def on_show(self) -> None:
+        """Shown again (the panel unfolded): text appended while it was folded may have been wrapped for
+        another width, and an unfolded panel of the same size gets no resize."""
+        self.call_after_refresh(self.on_resize)
 
     def rewrap(self) -> None:
         """Wrap the whole text again for the current width."""
-        if self._wrap_width() == self._wrapped_at:
+        if self._wrap_width()[0] == self._wrapped_at:
             return
         raw = self.text
         self.clear()
@@ -53,7 +64,11 @@ class WrapLog(GrowsWithoutLayout, Log):
 
     def append(self, text: str) -> None:
         self._raw.append(text)
-        width = self._wrapped_at = self._wrap_width()
+        if len(self._raw) == 1:
+            self._wrapped_at, self._guessed = self._wrap_width()
+        # the lines already out were wrapped for _wrapped_at: text appended between a resize and its
+        # re-wrap is wrapped the same way, so the re-wrap still sees the change (and no word splits)
+        width = self._wrapped_at
         out: list[str] = []
         col = self._col
         for piece in _pieces(text):
@@ -71,7 +86,8 @@ class WrapLog(GrowsWithoutLayout, Log):
             out.append(piece)
             col += len(piece)
         self._col = col
-        self.write("".join(out))
+        # follow the end only when there already: a reader who scrolled up (Home, PgUp, wheel) stays put
+        self.write("".join(out), scroll_end=self.is_vertical_scroll_end)
 
 
 def _pieces(text: str) -> list[str]:
@@ -103,6 +119,8 @@ def thinking_title(state, now: float) -> str:
         return "Thinking off (m turns it on)"
     if view is None or not view.thinking:
         return "No thinking in this reply" if view and (view.answer_started or view.finished) else "Thinking"
+    if view.cancelled:
+        return f"Cancelled after {view.thought_seconds(now):.1f} s · {view.thinking_tokens} tokens"
     if view.answer_started or view.finished:
         return f"Thought for {view.thought_seconds(now):.1f} s · {view.thinking_tokens} tokens"
     tps = view.tokens_per_s(now)
@@ -127,9 +145,10 @@ class ThinkingPanel(Collapsible):
         """The user clicked the title (or pressed enter on it): stop folding it automatically."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(WrapLog(id="thinking-log"), title="Thinking", collapsed=False, **kwargs)
+        # folded until thinking arrives: no expanded -> folded -> expanded jump while the model loads
+        super().__init__(WrapLog(id="thinking-log"), title="Thinking", collapsed=True, **kwargs)
         self._title = LiveTitle(label="Thinking", collapsed_symbol=self._title.collapsed_symbol,
-                                expanded_symbol=self._title.expanded_symbol, collapsed=False)
+                                expanded_symbol=self._title.expanded_symbol, collapsed=True)
         self._title_at = float("-inf")
 
     def _on_collapsible_title_toggle(self, event: CollapsibleTitle.Toggle) -> None:

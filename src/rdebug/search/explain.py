@@ -1,0 +1,49 @@
+"""After the search finds a fix: the model explains it, on the same prompt prefix as its own attempts."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from rdebug.errors import RdebugError
+from rdebug.events import AnswerDelta, Done, Error, SessionEvent, Status, ThinkingDelta, Usage
+from rdebug.runtime.base import ChatMessage, GenerationRequest
+
+EXPLAIN = """A search for small edits found this fix ({label}); with it the failing test passes ({checked}):
+```diff
+{diff}
+```
+In two sentences, explain why this change fixes the failure. Then say whether it fixes the real cause
+(start that line with "Real cause: yes" or "Real cause: no") or only hides the symptom. Do not write
+another fix."""
+
+MAX_TOKENS = 512
+THINK_BUDGET = 256
+
+
+def explain_request(prefix: list[ChatMessage], history: list[ChatMessage], label: str, diff: str, checked: str,
+                    thinking: bool, think_budget: int | None) -> GenerationRequest:
+    ask = ChatMessage("user", EXPLAIN.format(label=label, diff=diff.strip(), checked=checked or "verified"))
+    budget = THINK_BUDGET if think_budget is None else min(think_budget, THINK_BUDGET)
+    return GenerationRequest(messages=prefix + history + [ask], max_tokens=MAX_TOKENS, thinking=thinking,
+                             think_budget=budget)
+
+
+def stream_explanation(backend, request: GenerationRequest, attempt) -> Iterator[SessionEvent]:
+    """Stream the model's explanation into ``attempt`` (its thinking and answer); a failure to explain is a
+    status line, never a fatal error: the fix is verified without it."""
+    try:
+        for ev in backend.generate(request):
+            if isinstance(ev, ThinkingDelta):
+                attempt.thinking += ev.text
+            elif isinstance(ev, AnswerDelta):
+                attempt.answer += ev.text
+            elif isinstance(ev, Usage):
+                attempt.usage = ev
+            elif isinstance(ev, Done):
+                continue
+            elif isinstance(ev, Error):
+                yield Status(f"the model could not explain the fix: {ev.message}")
+                return
+            yield ev
+    except RdebugError as exc:
+        yield Status(f"the model could not explain the fix: {exc.message}")

@@ -1,0 +1,182 @@
+"""The search as a candidate source of the pipeline: mutations at suspicious lines, verified in a small pool;
+a verified one becomes an Attempt ("found by search: `<` → `<=` in paging.py:14") and the model explains it.
+
+It runs before the model's attempts (cheap first), not while the model decodes: running both at once is left
+for later (issue 14 §3)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from rdebug.events import AttemptStarted, PatchProposed, PatchVerified, SessionEvent, Status, VerificationStarted
+from rdebug.patch.loop import Attempt, Candidates
+from rdebug.patch.testfiles import edited_tests
+from rdebug.runtime.base import ChatMessage
+
+if TYPE_CHECKING:
+    from rdebug.pipeline import Job, RoundOptions
+    from rdebug.search.pool import Tried
+
+FAILING_ONLY = "verified by the failing test only: the project has no other tests"
+PROGRESS_EVERY = 25  # candidates between progress lines
+
+
+@dataclass
+class SearchAttempt(Attempt):
+    """An Attempt the search found (``source`` "search"); ``label`` says which edit."""
+
+    source: str = "search"
+    label: str = ""
+    kind: str = ""  # the edit kind (rdebug.search.mutation.KINDS)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "source": self.source, "label": self.label, "kind": self.kind}
+
+
+class SearchSource(Candidates):
+    """``run()`` tries the candidates; afterwards ``attempts`` (the verified one, if any), ``tried``,
+    ``capped`` ("count"/"time"/None), ``seconds`` and ``found_s`` (seconds to the verified fix)."""
+
+    def __init__(self, job: "Job", backend, opts: "RoundOptions", *, enabled: bool = True,
+                 max_count: int = 300, max_seconds: float = 60.0, workers: int | None = None) -> None:
+        super().__init__()
+        self.job, self.backend, self.opts = job, backend, opts
+        self.enabled = enabled and bool(job.command) and opts.verify and not opts.question
+        self.max_count, self.max_seconds, self.workers = max_count, max_seconds, workers
+        self.attempts: list[Attempt] = []
+        self.history: list[ChatMessage] = list(opts.history)
+        self.tried = 0
+        self.candidates = 0
+        self.capped: str | None = None
+        self.seconds = 0.0
+        self.found_s: float | None = None
+        self._explaining = False
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        if self._explaining and self.backend is not None:
+            self.backend.cancel()
+
+    def run(self) -> Iterator[SessionEvent]:
+        if not self.enabled:
+            return
+        started = time.perf_counter()
+        try:
+            found = yield from self._search()
+        finally:
+            self.seconds = time.perf_counter() - started
+        if found is None or self.cancelled:
+            return
+        self.found_s = self.seconds
+        attempt = yield from self._report(found)
+        if self.backend is not None and not self.cancelled:
+            yield from self._explain(attempt)
+
+    def _search(self) -> Iterator[SessionEvent]:
+        from rdebug.patch.verify import run_baseline
+        from rdebug.search.candidates import candidates
+        from rdebug.search.pool import SearchPool
+        from rdebug.search.suspicious import suspicious_lines
+
+        job = self.job
+        lines = suspicious_lines(job.problem, job.context)
+        found = [c for c in candidates(job.root, lines, job.hashes)
+                 if not edited_tests(c.patch.paths, job.problem)]
+        self.candidates = len(found)
+        if not found:
+            yield Status("search: no small edit to try at the suspicious lines")
+            return None
+        shown = min(len(found), self.max_count)
+        yield Status(f"search: trying {shown} small edits at {len({(s.path, s.line) for s in lines})} "
+                     f"suspicious lines (at most {self.max_seconds:g} s) …")
+        baseline = run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
+        if self.cancelled:
+            return None
+        self._baseline = baseline
+        # every test the failing command failed before must pass (not only the first failure's): a small edit
+        # that fixes one of two failing tests is the "plausible but wrong" fix the search must not report
+        targets: list[str] = []
+        pool = SearchPool(job.root, job.command, regression_cmd=job.regression_cmd, baseline=baseline,
+                          targets=targets, timeout_s=job.timeout_s, max_count=self.max_count,
+                          max_seconds=self.max_seconds, workers=self.workers, cancel=self._cancel)
+        hit = None
+        for tried in pool.run(found):
+            self.tried = pool.tried
+            if tried.result.verified:
+                hit = tried
+                break
+            if self.tried % PROGRESS_EVERY == 0:
+                yield Status(f"search: {self.tried}/{shown} edits tried")
+        self.tried, self.capped = pool.tried, pool.capped
+        if hit is None and not self.cancelled:
+            cap = {"time": f", stopped at the {self.max_seconds:g} s cap",
+                   "count": f", stopped at the {self.max_count} candidates cap"}.get(self.capped or "", "")
+            yield Status(f"search: no edit made the tests pass ({self.tried} tried{cap})")
+        return hit
+
+    def _failing_only(self) -> bool:
+        """No regression suite ran, and the failing command ran no test but the targets."""
+        if self.job.regression_cmd:
+            return False
+        before = getattr(self, "_baseline", None)
+        outcomes = before.command.outcomes if before is not None and before.command is not None else None
+        if outcomes is None or not outcomes.tests:
+            return True
+        from rdebug.patch.judge import matches
+
+        targets = [self.job.problem.test_id] if self.job.problem.test_id else sorted(outcomes.failing())
+        return all(any(matches(t, tid) for t in targets) for tid in outcomes.tests)
+
+    def _report(self, tried: "Tried") -> Iterator[SessionEvent]:
+        cand, result = tried.candidate, tried.result
+        label = f"found by search: {cand.label}"
+        attempt = SearchAttempt(1, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
+                                failures=0, command_passed=True, reason=result.reason, checked=result.checked,
+                                label=label, kind=cand.mutation.kind)
+        if self._failing_only():
+            attempt.reason = f"{result.reason}; {FAILING_ONLY}" if result.reason else FAILING_ONLY
+        self.attempts.append(attempt)
+        yield AttemptStarted(1, 1, source="search", label=label)
+        yield PatchProposed(1, cand.patch.diff, cand.patch.paths)
+        yield VerificationStarted(1, list(self.job.command or []))
+        yield PatchVerified(1, True, result.output_tail, [], 1, [], True, attempt.reason, result.checked)
+        return attempt
+
+    def _explain(self, attempt: SearchAttempt) -> Iterator[SessionEvent]:
+        """Ask the model, on its attempts' prompt prefix, why the found fix works and whether it is the cause."""
+        from rdebug.events import profile_of, resolve_thinking
+        from rdebug.patch.loop import RepairLoop, model_stats
+        from rdebug.patch.prompt import fix_messages
+        from rdebug.pipeline import model_source
+        from rdebug.search.explain import explain_request, stream_explanation
+
+        stats = model_stats(self.backend)
+        profile = profile_of(stats)
+        thinking = resolve_thinking(self.opts.thinking, stats)
+        loop = model_source(self.job, self.backend, self.opts)
+        example = loop._example_path() if isinstance(loop, RepairLoop) else "path/to/file.py"
+        prefix = fix_messages(self.job.prompt_text, profile.thinking_mode, thinking, system=profile.system_prompt,
+                              example_path=example, edit_format=profile.edit_format)
+        request = explain_request(prefix, self.history, attempt.label, attempt.patch.diff, attempt.checked,
+                                  thinking, self.opts.think_budget)
+        yield Status("asking the model to explain the fix the search found …")
+        self._explaining = True
+        try:
+            yield from stream_explanation(self.backend, request, attempt)
+        finally:
+            self._explaining = False
+        self.history = self.history + [request.messages[-1],
+                                       ChatMessage("assistant", attempt.answer.strip() or "(no answer)")]
+
+
+def search_source(job: "Job", backend, opts: "RoundOptions") -> SearchSource:
+    """The pipeline's search stage (off with ``search = false`` / ``--no-search``)."""
+    return SearchSource(job, backend, opts, enabled=opts.search, max_count=opts.search_max,
+                        max_seconds=opts.search_seconds)
+
+
+def search_of(round_) -> SearchSource | None:
+    """The search source of a candidate round (``CandidateRound``), if it has one."""
+    return next((s for s in getattr(round_, "sources", []) if isinstance(s, SearchSource)), None)
