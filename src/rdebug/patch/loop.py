@@ -58,6 +58,18 @@ class Attempt:
     reason: str = ""  # the verdict in one line: why not verified, or what was checked
     checked: str = ""  # how the tests were judged ("checked per test, from the junit report", or exit code only)
 
+    def take(self, ev: object) -> bool:
+        """Keep a streamed event's text or usage; False for any other event."""
+        if isinstance(ev, ThinkingDelta):
+            self.thinking += ev.text
+        elif isinstance(ev, AnswerDelta):
+            self.answer += ev.text
+        elif isinstance(ev, Usage):
+            self.usage = ev
+        else:
+            return False
+        return True
+
     def to_json(self) -> dict:
         return {
             "attempt": self.index,
@@ -268,12 +280,8 @@ class RepairLoop(Candidates):
         )
         try:
             for ev in self.backend.generate(request):
-                if isinstance(ev, ThinkingDelta):
-                    attempt.thinking += ev.text
-                elif isinstance(ev, AnswerDelta):
-                    attempt.answer += ev.text
-                elif isinstance(ev, Usage):
-                    attempt.usage = ev
+                if attempt.take(ev):
+                    pass
                 elif isinstance(ev, Done):  # the caller emits Done once for the whole session
                     if ev.reason in CUT_SHORT:
                         yield Status(f"attempt {attempt.index}: {CUT_SHORT[ev.reason]}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from rdebug.errors import RdebugError
-from rdebug.events import AnswerDelta, Done, Error, SessionEvent, Status, ThinkingDelta, Usage
+from rdebug.events import Done, Error, SessionEvent, Status
 from rdebug.runtime.base import ChatMessage, GenerationRequest
 
 EXPLAIN = """A search for small edits found this fix ({label}); with it the failing test passes ({checked}):
@@ -33,12 +33,8 @@ def stream_explanation(backend, request: GenerationRequest, attempt) -> Iterator
     status line, never a fatal error: the fix is verified without it."""
     try:
         for ev in backend.generate(request):
-            if isinstance(ev, ThinkingDelta):
-                attempt.thinking += ev.text
-            elif isinstance(ev, AnswerDelta):
-                attempt.answer += ev.text
-            elif isinstance(ev, Usage):
-                attempt.usage = ev
+            if attempt.take(ev):
+                pass
             elif isinstance(ev, Done):
                 continue
             elif isinstance(ev, Error):
