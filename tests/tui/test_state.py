@@ -134,3 +134,13 @@ def test_the_catalog_default_shows_while_the_model_loads():
     from rdebug_tui.widgets.statusbar import effective_budget
 
     assert state.thinking_effective and effective_budget(state) == "768"
+
+
+def test_a_search_candidate_is_labelled_by_how_it_was_found():
+    state = UiState()
+    state.apply(ev.ProblemFound(demo_problem()), 0.0)
+    found = "found by search: `<` → `<=` in paging.py:14"
+    state.apply(ev.AttemptStarted(1, source="search", label=found), 1.0)
+    assert state.current.label == found
+    state.apply(ev.AttemptStarted(2), 2.0)
+    assert state.current.label == "Attempt 2"

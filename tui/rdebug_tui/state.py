@@ -49,9 +49,12 @@ class AttemptView:
     reason: str = ""  # the verdict in one line
     cancelled: bool = False  # the user stopped it (Esc) before it finished
     applied: bool = False  # its patch is in the user's files now (u undoes)
+    found_by: str = ""  # who proposed it when not the model ("found by search: `<` → `<=` in paging.py:14")
 
     @property
     def label(self) -> str:
+        if self.found_by:
+            return self.found_by
         if self.attempt is None:
             return "Follow-up"
         # loops after a follow-up count from 1 again: the label tells them apart
@@ -331,7 +334,7 @@ class UiState:
             self.selected = self.attempts.index(live)
             return
         self._finish_live(at)
-        self._new_view(AttemptView(event.attempt, event.sample))
+        self._new_view(AttemptView(event.attempt, event.sample, found_by=event.label or ""))
 
     def _finish_live(self, at: float, cancelled: bool = False) -> None:
         if self.live is not None:
