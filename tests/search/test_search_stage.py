@@ -49,6 +49,18 @@ def test_fix_finds_a_bench_bug_by_search_with_a_useless_model(tmp_path, capsys):
     assert "+    if age >= SENIOR_FROM:" in doc["patch"]
     assert doc["attempts"][0]["label"] == "found by search: `>` → `>=` in tickets.py:16"
     assert (root / "tickets.py").read_text() == before  # not applied without --yes
+    assert doc["explanation"] == "I am not sure what is wrong here."  # the model's words on the found fix
+
+
+def test_fix_prints_the_models_explanation_of_a_search_fix_without_a_terminal(tmp_path, capsys):
+    case, root = _case(tmp_path, "16-ticket-age-boundary")
+    replies = tmp_path / "reply.txt"
+    replies.write_text(EXPLANATION)
+    code = main(["fix", "--root", str(root), "--backend", f"replay:{replies}", "--attempts", "1",
+                 "--", *case_argv(case.command)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "the model's explanation: Age 65 is a senior, so the comparison must include it." in err
 
 
 def test_the_model_explains_a_fix_the_search_found(tmp_path):

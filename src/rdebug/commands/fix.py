@@ -112,6 +112,7 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             "edits_tests": list(best.edits_tests) if best else [],
             "verdict": best.reason if best else "",
             "source": getattr(best, "source", "model") if best else None,  # "search" or "model"
+            "explanation": best.answer.strip() if best and getattr(best, "source", "model") != "model" else None,
             "applied": applied,
             "stats": _stats(rnd, ready, time.perf_counter() - started, cfg),
         }
@@ -119,6 +120,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
     elif best is not None:
         for line in _heading(best):
             progress.line(line)
+        if getattr(best, "source", "model") != "model" and best.answer.strip() and not progress.stream:
+            progress.line("the model's explanation: " + " ".join(best.answer.split())[:1200])
         print_patch(best.patch.diff, out)
         if best.verified and not applied:
             progress.line("apply it: save the diff above and run git apply, or run rdebug fix --yes "
