@@ -22,22 +22,17 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))  # the strategies the fuzz tests use
 
 from rdebug.errors import PatchError  # noqa: E402
 from rdebug.intake.parse import parse_failures  # noqa: E402
 from rdebug.patch.edits import parse_edits  # noqa: E402
 from rdebug.patch.safety import normalize  # noqa: E402
+from fuzz_strategies import ALPHABET, MARKERS, mutate  # noqa: E402
 
 TRACES = [p.read_text(encoding="utf-8", errors="replace")
           for p in sorted((ROOT / "tests" / "fixtures" / "traces").glob("*/*.txt"))]
-ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
-MARKERS = ["Traceback (most recent call last):\n", '  File "x.py", line 3, in f\n', "E   assert 1\n",
-           "=== FAILURES ===\n", "___ test_x ___\n", "    at f (a.js:1:2)\n", "goroutine 1 [running]:\n",
-           "panic: x\n", "thread 'main' panicked at src/a.rs:1:1:\n", "\tat a.B.c(B.java:1)\n",
-           "Caused by: x.Y: z\n", "\t... 3 more\n", "    #0 0x1 in f a.c:1:2\n", "--- FAIL: TestX (0.0s)\n",
-           "  ● a › b\n", "  1 failing\n", "not ok 1 - x\n  ---\n", "==1==ERROR: AddressSanitizer: x\n",
-           "FAILED a.py::b - c\n", "\x1b[31m", "\r", "*" * 70 + "\n", "ValueError: bad\n",
-           "The above exception was the direct cause of the following exception:\n"]
+MARKERS = [*MARKERS, "ValueError: bad\n", "The above exception was the direct cause of the following exception:\n"]
 REPLY_PIECES = ["<<<<<<< SEARCH", "=======", ">>>>>>> REPLACE", "```", "```python a.py", "```diff",
                 "--- a/x.py", "+++ b/x.py", "--- /dev/null", "+++ /dev/null", "@@ -1 +1 @@", "-x", "+y", " z", "",
                 "cart.py", "src/a\0b.py", "a/" * 50 + "x.py", "x" * 300 + ".py", "../up.py", "/abs.py",
@@ -98,29 +93,6 @@ def check_edits(reply: str) -> None:
                     raise AssertionError(f"path message of {len(exc.message)} characters") from None
 
 
-def _mutate(data, text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    a = data.draw(st.integers(0, len(lines)))
-    b = data.draw(st.integers(a, len(lines)))
-    lines = lines[a:b]
-    for _ in range(data.draw(st.integers(0, 6))):
-        if not lines:
-            break
-        i = data.draw(st.integers(0, len(lines) - 1))
-        op = data.draw(st.sampled_from(["drop", "dup", "garble", "cut", "insert"]))
-        if op == "drop":
-            del lines[i]
-        elif op == "dup":
-            lines.insert(i, lines[i])
-        elif op == "garble":
-            lines[i] = data.draw(st.text(alphabet=ALPHABET, max_size=30)) + lines[i][len(lines[i]) // 2:]
-        elif op == "cut":
-            lines[i] = lines[i][: data.draw(st.integers(0, len(lines[i])))]
-        else:
-            lines.insert(i, data.draw(st.sampled_from(MARKERS)))
-    return "".join(lines)
-
-
 def campaign(examples: int, seed_value: int) -> Campaign:
     c = Campaign()
     share = max(1, examples // 5)
@@ -134,11 +106,11 @@ def campaign(examples: int, seed_value: int) -> Campaign:
         given(st.lists(st.one_of(st.sampled_from(MARKERS), st.text(alphabet=ALPHABET, max_size=40)), max_size=80))(
             lambda parts: c.run("traces: marker soup", check_traces, "".join(parts))),
         given(st.sampled_from(TRACES), st.data())(
-            lambda text, data: c.run("traces: mutated fixtures", check_traces, _mutate(data, text))),
+            lambda text, data: c.run("traces: mutated fixtures", check_traces, mutate(data, text, MARKERS))),
         given(st.lists(st.one_of(st.sampled_from(REPLY_PIECES), st.text(alphabet=ALPHABET, max_size=30)), max_size=60))(
             lambda parts: c.run("edits: reply soup", check_edits, "\n".join(parts))),
         given(st.sampled_from([FIX_REPLY]), st.data())(
-            lambda text, data: c.run("edits: mutated replies", check_edits, _mutate(data, text))),
+            lambda text, data: c.run("edits: mutated replies", check_edits, mutate(data, text, MARKERS))),
     ]
     for i, test in enumerate(tests):
         n = share if i < len(tests) - 1 else examples - share * (len(tests) - 1)
