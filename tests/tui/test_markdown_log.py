@@ -81,3 +81,26 @@ def test_a_long_answer_follows_its_end_until_scrolled_up():
     followed, max_y, after_scroll_up = asyncio.run(run())
     assert followed > 0 and followed >= max_y - 2
     assert after_scroll_up == 0  # the reader scrolled up: new text does not pull the view down
+
+
+def test_lines_are_wrapped_again_when_the_scrollbar_appears_after_the_last_append():
+    """The scrollbar appears at the next layout, after the append that made the text overflow: with no
+    append after it, the lines must still be wrapped for the narrower width (a word cut off otherwise)."""
+
+    async def run() -> tuple[set[int], int, str]:
+        app = LogApp()
+        async with app.run_test(size=(40, 6)) as pilot:
+            log = app.query_one(MarkdownLog)
+            await pilot.pause()
+            log.append("A short first line.\n\n")
+            await pilot.pause(0.2)
+            log.rewrap_soon = lambda rewrap: None  # not the resize's debounced re-wrap (a busy machine may be late)
+            log.append("word " * 60 + "last\n\n")  # one append: overflows the panel at once
+            await pilot.pause()
+            await pilot.pause()
+            text = " ".join(strip.text for strip in log._done)
+            return {strip.cell_length for strip in log._done}, log.scrollable_content_region.width, text
+
+    widths, width, text = asyncio.run(run())
+    assert widths == {width} and width < 40
+    assert text.split() == ["A", "short", "first", "line."] + ["word"] * 60 + ["last"]

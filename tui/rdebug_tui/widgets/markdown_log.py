@@ -193,6 +193,12 @@ class MarkdownLog(GrowsWithoutLayout, ScrollView, can_focus=True):
         if self._content_width() != self._width:
             self.rewrap_soon(self._rewrap)
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """The scrollbar came with the last append: its lines were wrapped for the wider width (one gone
+        again only leaves a margin, and re-wrapping then could flip it back and forth)."""
+        if shown:
+            self.call_after_refresh(self._rewrap)
+
     def _rewrap(self) -> None:
         if self._content_width() != self._width:
             self._render(follow=self.is_vertical_scroll_end)  # renders everything for the new width
