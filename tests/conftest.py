@@ -17,6 +17,15 @@ def _model_candidates_only(request, monkeypatch):
         monkeypatch.setattr(pipeline, "DEFAULT_SOURCES", (pipeline.model_source,))
 
 
+@pytest.fixture(autouse=True)
+def _no_call_record(request, monkeypatch):
+    """The call record (a traced re-run of the failing test) is off unless a test is marked ``calls``."""
+    if request.node.get_closest_marker("calls") is None:
+        from rdebug.facts import stage
+
+        monkeypatch.setattr(stage, "ENABLED", False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
     if os.environ.get("RDEBUG_CACHE_DIR"):

@@ -30,8 +30,8 @@ MODEL_COMMANDS = {None, "fix", "ask", "eval", "demo"}
 # flag dest -> Config key (only flags the user gave override the config)
 CONFIG_FLAGS = (
     "model", "backend", "base_url", "gpu_layers", "ctx", "threads", "kv_type", "max_tokens",
-    "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "models_dir",
-    "repack", "flash_attn", "search",
+    "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "all_candidates", "models_dir",
+    "repack", "flash_attn", "search", "spectrum", "calls",
 )
 
 EPILOG = """intake (how rdebug learns what is broken):
@@ -73,9 +73,20 @@ def _common_parser() -> argparse.ArgumentParser:
                         "use when the model crashes with SIGILL")
     r = p.add_argument_group("repair")
     r.add_argument("--attempts", type=int, metavar="N", help="repair attempts (3)")
-    r.add_argument("--samples", type=int, metavar="K", help="candidates per attempt (1)")
+    r.add_argument("--samples", type=int, metavar="K",
+                   help="candidates per attempt, decoded together in one batch by the llama backend (1)")
+    r.add_argument("--all-candidates", dest="all_candidates", action="store_const", const=True, default=None,
+                   help="verify every candidate of a round and rank them (default: the first verified one "
+                        "ends the round)")
     r.add_argument("--no-search", dest="search", action="store_const", const=False, default=None,
                    help="do not try small edits at the suspicious lines before asking the model")
+    r.add_argument("--no-calls", dest="calls", action="store_const", const=False, default=None,
+                   help="do not record what the failing test called and returned (pytest) for the model")
+    r.add_argument("--spectrum", dest="spectrum", action="store_const", const=True, default=None,
+                   help="run the tests once under a line tracer and show the model the functions only the "
+                        "failing test runs (Ochiai)")
+    r.add_argument("--no-spectrum", dest="spectrum", action="store_const", const=False, default=None,
+                   help="do not run the tests under the line tracer (the default for now)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     return p
 

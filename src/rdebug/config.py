@@ -39,10 +39,13 @@ class Config:
     budget: int = 6000  # context tokens
     test_cmd: str | None = None  # shell-like string, split with shlex
     attempts: int = 3
-    samples: int = 1
+    samples: int = 1  # candidates per attempt (decoded together by the llama backend)
+    all_candidates: bool = False  # verify every candidate of a round (else the first verified ends it)
     search: bool = True  # try small edits at suspicious lines before asking the model (rdebug.search)
     search_max: int = 300  # candidates the search verifies at most
     search_seconds: float = 60.0  # wall time of the search at most
+    calls: bool = True  # record what the failing test called and returned (pytest; rdebug.facts)
+    spectrum: bool = False  # run the suite once under a per-test line tracer; Ochiai ranks functions (rdebug.facts)
     models_dir: str | None = None  # None: platformdirs user data dir / models
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
 
@@ -196,6 +199,15 @@ def load_config(
     if cli:
         _apply(merged, {k: v for k, v in cli.items() if v is not None}, "command line")
     return Config(**merged)
+
+
+def with_overrides(cfg: Config, data: Mapping[str, Any], source: str) -> Config:
+    """``cfg`` with ``data``'s keys set, each parsed and checked as in a config file (ConfigError names it)."""
+    from dataclasses import replace
+
+    changed: dict[str, Any] = {}
+    _apply(changed, data, source)
+    return replace(cfg, **changed)
 
 
 def models_dir(cfg: Config) -> Path:

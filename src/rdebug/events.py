@@ -86,11 +86,13 @@ class ModelReady:
 @dataclass
 class ThinkingDelta:
     text: str
+    candidate: int = 0  # which of the replies decoded together (0: the first, or the only one)
 
 
 @dataclass
 class AnswerDelta:
     text: str
+    candidate: int = 0
 
 
 @dataclass
@@ -103,11 +105,13 @@ class Usage:
     cached_tokens: int = 0  # prompt tokens reused from the KV cache
     seconds: float = 0.0
     threads: int = 0  # decoding threads at the end (fewer than the cores while other processes are busy)
+    candidate: int = 0
 
 
 @dataclass
 class Done:
     reason: str = "stop"  # "stop", "length", "repetition" (stopped in a loop), "cancelled"
+    candidate: int = 0  # with several candidates, each ends with its own Done
 
 
 @dataclass

@@ -8,7 +8,8 @@
 - ``Pipeline.prepare``: a problem -> a ``Job``: packed context, file hashes, the failing command and the
   regression command (one rule: ``regression_command``);
 - ``Pipeline.candidates``: a ``CandidateRound`` that runs each candidate source on the job (the mutation
-  search, then the model's repair loop); every candidate is verified on a scratch copy as it is produced;
+  search, the model's repair loop, then the search near the model's failed candidates); every candidate
+  is verified on a scratch copy as it is produced;
 - ``recheck``: a patch written to a disposable tree and the failing command re-run on its own (eval);
 - ``apply``: a chosen candidate written to the user's tree (backed up, undoable).
 
@@ -26,10 +27,11 @@ from rdebug.context.model import PackedContext
 from rdebug.errors import ModelError
 from rdebug.events import Error, ModelReady, PatchApplied, RuntimeEvent, SessionEvent
 from rdebug.intake.model import IntakeRequest, Problem
-from rdebug.patch.loop import Candidates
+from rdebug.patch.attempt import Candidates
 from rdebug.runtime.base import Backend, ChatMessage
 
 if TYPE_CHECKING:
+    from rdebug.facts.spectrum import SuspiciousLine
     from rdebug.intake.collect import IntakeResult
     from rdebug.patch.diff import Patch
 
@@ -73,6 +75,7 @@ class Job:
     command: list[str] | None  # reproduces the failure; None: patches cannot be verified
     regression_cmd: list[str] | None = None
     timeout_s: float = 300.0
+    suspicious: list["SuspiciousLine"] = field(default_factory=list)  # the spectrum's lines, most suspicious first
 
 
 # --- candidates -------------------------------------------------------------------------------------------
@@ -82,6 +85,7 @@ class RoundOptions:
 
     attempts: int = 3
     samples: int = 1
+    all_candidates: bool = False  # every candidate is verified and ranked (else the first verified ends it)
     thinking: bool | None = None  # None: the model's default
     think_budget: int | None = None
     max_tokens: int = 2048
@@ -94,7 +98,8 @@ class RoundOptions:
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
-        base = cls(attempts=cfg.attempts, samples=cfg.samples, thinking=cfg.thinking,
+        base = cls(attempts=cfg.attempts, samples=cfg.samples, all_candidates=cfg.all_candidates,
+                   thinking=cfg.thinking,
                    think_budget=cfg.think_budget, max_tokens=cfg.max_tokens, search=cfg.search,
                    search_max=cfg.search_max, search_seconds=cfg.search_seconds)
         return replace(base, **overrides)
@@ -123,7 +128,7 @@ def model_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSou
         attempts=opts.attempts, samples=opts.samples, timeout_s=job.timeout_s,
         regression_cmd=job.regression_cmd, thinking=opts.thinking, think_budget=opts.think_budget,
         max_tokens=opts.max_tokens, expected_hashes=job.hashes, history=opts.history,
-        verify=opts.verify, question=opts.question,
+        verify=opts.verify, question=opts.question, all_candidates=opts.all_candidates,
     )
 
 
@@ -135,7 +140,14 @@ def search_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSo
     return make(job, backend, opts)
 
 
-DEFAULT_SOURCES: tuple[SourceFactory, ...] = (search_source, model_source)
+def near_miss_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSource:
+    """The search again, short, at the lines the model's failed candidates changed (on top of them)."""
+    from rdebug.search.nearmiss import near_miss_source as make
+
+    return make(job, backend, opts)
+
+
+DEFAULT_SOURCES: tuple[SourceFactory, ...] = (search_source, model_source, near_miss_source)
 
 
 class CandidateRound(Candidates):
@@ -151,6 +163,9 @@ class CandidateRound(Candidates):
         self.fatal: str | None = None
         super().__init__()
         self._current: CandidateSource | None = None
+        for i, source in enumerate(self.sources):  # a source that builds on the earlier ones' attempts
+            if hasattr(source, "follow"):
+                source.follow(self.sources[:i])
 
     @property
     def attempts(self) -> list:
@@ -234,14 +249,27 @@ class Pipeline:
         from rdebug.patch.diff import file_hashes
 
         counter = self.backend.count_tokens if self.backend is not None else None
+        spectrum = None
+        if self.cfg.spectrum:  # the tests under a line tracer, in the background while the context is built
+            from rdebug.facts.spectrum import SpectrumStage
+
+            spectrum = SpectrumStage(root, command, regression_command(root, test_cmd, command) if regressions
+                                     else None, self.cfg.timeout if timeout_s is None else timeout_s)
         context = build_context(problem, root, budget=self.cfg.budget, count_tokens=counter,
-                                include=list(include), exclude=list(exclude))
+                                include=list(include), exclude=list(exclude),
+                                extra=spectrum.snippets if spectrum else None)
+        if self.cfg.calls:  # the failing test re-run alone under the call recorder (pytest), in a scratch copy
+            from rdebug.facts.stage import attach_calls
+
+            context, _ = attach_calls(context, problem, root, command, count_tokens=counter,
+                                      timeout_s=self.cfg.timeout if timeout_s is None else timeout_s)
+        suspicious = spectrum.finish(context) if spectrum else []
         return Job(
             root=root, problem=problem, context=context, prompt_text=format_for_prompt(context),
             hashes=file_hashes(root, [s.path for s in context.snippets]),
             command=list(command) if command else None,
             regression_cmd=regression_command(root, test_cmd, command) if regressions else None,
-            timeout_s=self.cfg.timeout if timeout_s is None else timeout_s,
+            timeout_s=self.cfg.timeout if timeout_s is None else timeout_s, suspicious=suspicious,
         )
 
     def candidates(self, job: Job, opts: RoundOptions | None = None) -> CandidateRound:

@@ -62,10 +62,16 @@ def test_stops_after_attempts_and_ranks_by_failures(cart_repo):
 
 
 def test_samples_per_attempt_stop_at_first_verified(cart_repo):
+    """A backend that decodes one reply at a time: the candidates come one after another, each verified
+    beside the next one's decoding; once one is verified, no later candidate is run."""
     backend, loop = _loop(cart_repo, [WRONG, FIX_REPLY, WRONG], attempts=2, samples=3)
-    list(loop.run())
-    assert [(a.index, a.sample) for a in loop.attempts] == [(1, 1), (1, 2)]
-    assert loop.best.sample == 2 and backend.calls == 2
+    events = list(loop.run())
+    assert [(a.index, a.sample) for a in loop.attempts] == [(1, 1), (1, 2), (1, 3)]
+    assert loop.best.sample == 2 and backend.calls == 3  # the scripted replies come faster than a test run
+    assert [a.verified for a in loop.attempts] == [False, True, False]
+    assert "verified first" in loop.attempts[2].reason
+    assert [e.sample for e in events if isinstance(e, PatchVerified)] == [1, 2]
+    assert [type(e) for e in events[:3]] == [AttemptStarted] * 3
 
 
 def test_no_verification_without_command_or_in_baseline_mode(cart_repo):

@@ -53,3 +53,32 @@ def test_loop_runs_end_to_end_on_smollm2(cart_repo):
         assert snapshot(cart_repo) == before
     finally:
         backend.close()
+
+
+def test_candidates_decoded_together_are_each_judged_on_smollm2(cart_repo):
+    """k=3 in one llama.cpp batch: three attempts of one round, each with its own text and usage, each
+    parsed and judged; the user's tree is untouched."""
+    from rdebug.runtime import open_backend
+
+    cfg = Config(model=str(_smollm2()), backend="llama", ctx=4096, threads=2, max_tokens=48, samples=3)
+    backend = open_backend(cfg)
+    try:
+        ready = [ev for ev in backend.load() if isinstance(ev, ModelReady)]
+        assert ready and ready[0].stats.profile.parallel_sequences == 3
+        before = snapshot(cart_repo)
+        problem = Problem("python", "AssertionError", "assert 110.0 == 90",
+                          [Frame("cart.py", 9, "discount", in_repo=True)])
+        context = "## Problem\nAssertionError in discount()\n\n### cart.py\n" + (cart_repo / "cart.py").read_text()
+        check = [sys.executable, "-c", "import cart; assert cart.discount(100, 10) == 90"]
+        loop = RepairLoop(problem, context, backend, cart_repo, check, attempts=1, samples=3, max_tokens=48,
+                          thinking=False, timeout_s=60)
+        events = list(loop.run())
+        assert not any(isinstance(e, Error) for e in events)
+        assert [(e.attempt, e.sample) for e in events if isinstance(e, AttemptStarted)] == [(1, 1), (1, 2), (1, 3)]
+        assert sorted(e.candidate for e in events if isinstance(e, Usage)) == [0, 1, 2]
+        assert len({a.answer for a in loop.attempts}) == 3 and all(a.usage for a in loop.attempts)
+        judged = {e.sample for e in events if isinstance(e, (PatchProposed, PatchRejected))}
+        assert judged == {1, 2, 3}
+        assert snapshot(cart_repo) == before
+    finally:
+        backend.close()

@@ -349,12 +349,14 @@ class _Builder:
 
 def build_context(problem: Problem, root: Path, budget: int = 6000,
                   count_tokens: Callable[[str], int] | None = None,
-                  include: Sequence[str] = (), exclude: Sequence[str] = ()) -> PackedContext:
+                  include: Sequence[str] = (), exclude: Sequence[str] = (),
+                  extra: Callable[[], Sequence[Snippet]] | None = None) -> PackedContext:
     """Pick, prioritise and pack the code the model should see for ``problem``.
 
     Frames' enclosing functions, the failing test, user-added and named files, callee definitions
     (lazy tags index), git diff/log/blame and module skeletons, packed by priority under ``budget``
-    tokens (``count_tokens`` or a fast estimate). ``include``/``exclude``: repo-relative files.
+    tokens (``count_tokens`` or a fast estimate). ``include``/``exclude``: repo-relative files. ``extra``: a late
+    stage's snippets (the spectrum), asked for last; those whose lines a snippet already holds are left out.
     """
     b = _Builder(problem, Path(root).resolve(), include, exclude)
     b.add_frames()
@@ -367,6 +369,10 @@ def build_context(problem: Problem, root: Path, budget: int = 6000,
     b.add_callees()
     b.add_references()
     b.add_skeletons()
+    if extra is not None:
+        b.cands += [s for s in extra() if not any(c.path == s.path and c.kind in ("code", "file") and
+                                                  c.start_line <= s.start_line and s.end_line <= c.end_line
+                                                  for c in b.cands)]
     worker.join()
     b.add_git(git_result[0] if git_result else GitContext(False, ["git context absent: git failed"]))
     b.index.save()

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from rdebug.intake.model import Problem
 
 
+NOTE_PREFIXES = ("git:", "calls:")  # pseudo paths: notes, not files
+
+
 @dataclass
 class Snippet:
     """A range of one file (or a git/text note when ``path`` is a pseudo path like ``git:log``).
@@ -27,10 +30,15 @@ class Snippet:
     kind: str = "code"  # "code", "skeleton", "diff", "log", "blame", "file"
     line_numbers: list[int] = field(default_factory=list)  # per text line when not contiguous (else empty)
 
+    @property
+    def is_note(self) -> bool:
+        """A pseudo path (``git:log``, ``calls:TEST``): text without line numbers, not a file."""
+        return self.path.startswith(NOTE_PREFIXES)
+
     def numbered_lines(self) -> list[tuple[int | None, str]]:
         """(line number, text) per line; numbers are None for pseudo paths (git notes)."""
         lines = self.text.split("\n")
-        if self.path.startswith("git:"):
+        if self.is_note:
             return [(None, t) for t in lines]
         if self.line_numbers and len(self.line_numbers) == len(lines):
             return list(zip(self.line_numbers, lines))

@@ -36,7 +36,7 @@ def trim_raw(raw: str) -> str:
 
 
 def snippet_header(s: Snippet) -> str:
-    if s.path.startswith("git:"):
+    if s.is_note:
         return f"### {s.path} — {s.reason}"
     span = f"line {s.start_line}" if s.start_line == s.end_line else f"lines {s.start_line}-{s.end_line}"
     return f"### {s.path} ({span}) — {s.reason}"
@@ -45,7 +45,7 @@ def snippet_header(s: Snippet) -> str:
 def format_snippet(s: Snippet) -> str:
     """One snippet as the model sees it: header, then a fenced block with numbered, marked lines."""
     numbered = s.numbered_lines()
-    if s.path.startswith("git:"):
+    if s.is_note:
         body = s.text
         lang = "diff" if s.kind in ("diff", "log") else "text"
     else:
@@ -125,7 +125,7 @@ def render_context(ctx: PackedContext) -> "RenderableType":
                     ("tokens", {"justify": "right"})):
         snips.add_column(col, **kw)
     for i, s in enumerate(ctx.snippets, 1):
-        where = s.path if s.path.startswith("git:") else f"{s.path}:{s.start_line}-{s.end_line}"
+        where = s.path if s.is_note else f"{s.path}:{s.start_line}-{s.end_line}"
         snips.add_row(str(i), Text(where), Text(s.reason), str(s.tokens))
     for s in ctx.dropped:
         snips.add_row("-", Text(f"{s.path}:{s.start_line}-{s.end_line}", style="dim"),

@@ -46,13 +46,22 @@ class CaseResult:
     source: str | None = None  # where the fix came from: "search" or "model" (None: not fixed)
     search_tried: int = 0  # candidates the search verified
     search_s: float | None = None  # seconds from the search's start to its verified fix
+    model_tried: int = 0  # candidates the model proposed (every sample of every attempt)
+    fix_s: float | None = None  # seconds from the case's start to its first verified candidate (fixed cases)
+
+    @property
+    def tried(self) -> int:
+        """Candidates tried in all: the search's and the model's."""
+        return self.search_tried + self.model_tried
 
     def to_json(self) -> dict:
         return {"case": self.case, "fixed": self.fixed, "first_attempt": self.first,
                 "seconds": round(self.seconds, 2), "attempts": self.attempts, "tokens": self.tokens,
                 "verified": self.verified, "error": self.error, "source": self.source,
                 "search_tried": self.search_tried,
-                "search_seconds": None if self.search_s is None else round(self.search_s, 2)}
+                "search_seconds": None if self.search_s is None else round(self.search_s, 2),
+                "model_tried": self.model_tried, "candidates_tried": self.tried,
+                "fix_seconds": None if self.fix_s is None else round(self.fix_s, 2)}
 
 
 def load_cases(cases_dir: Path) -> list[Case]:
@@ -100,9 +109,10 @@ def prepare_repo(case: Case, dest: Path) -> Path:
 def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
              on_event: Callable[[object], None] | None = None) -> CaseResult:
     """Fix one case on a temporary copy; fixed only if its command then passes when re-run on its own."""
+    from rdebug.events import PatchVerified
     from rdebug.intake.model import IntakeRequest
     from rdebug.pipeline import RoundOptions, gather, recheck
-    from rdebug.search.source import search_of
+    from rdebug.search.source import SearchSource
 
     started = time.perf_counter()
     argv = case_argv(case.command)
@@ -120,7 +130,10 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
         cfg = pipeline.cfg
         opts = RoundOptions.from_config(cfg, attempts=1, samples=1, verify=False) if baseline else None
         rnd = pipeline.candidates(job, opts)
+        verified_s = None
         for ev in rnd.run():
+            if verified_s is None and isinstance(ev, PatchVerified) and ev.verified:
+                verified_s = time.perf_counter() - started
             if on_event:
                 on_event(ev)
         if rnd.fatal:
@@ -131,16 +144,19 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
         fixed = patch is not None and recheck(job, patch)  # a timeout is not fixed
         tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in attempts if a.usage)
         first = attempts[0] if attempts else None
-        search = search_of(rnd)
+        searches = [s for s in rnd.sources if isinstance(s, SearchSource)]  # the search, and its near-miss pass
+        seconds = time.perf_counter() - started
         return CaseResult(
-            case.name, fixed, time.perf_counter() - started,
+            case.name, fixed, seconds,
             attempts=max((a.index for a in attempts), default=0), tokens=tokens,
             verified=bool(best and best.verified), patch=patch.diff if patch else None,
             first=fixed if baseline else bool(first is not None and first.command_passed),
             transcript=[_transcript(a) for a in attempts],
             source=getattr(best, "source", "model") if fixed else None,
-            search_tried=search.tried if search is not None else 0,
-            search_s=search.found_s if search is not None else None,
+            search_tried=sum(s.tried for s in searches),
+            search_s=next((s.found_s for s in searches if s.found_s is not None), None),
+            model_tried=sum(1 for a in attempts if getattr(a, "source", "model") != "search"),
+            fix_s=(seconds if verified_s is None else verified_s) if fixed else None,  # baseline: unverified
         )
 
 

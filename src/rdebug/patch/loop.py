@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from rdebug.errors import RdebugError
 from rdebug.events import (
-    AnswerDelta,
     AttemptStarted,
     Done,
     Error,
-    ModelStats,
     PatchProposed,
     PatchRejected,
     PatchVerified,
@@ -21,111 +18,22 @@ from rdebug.events import (
     Status,
     profile_of,
     resolve_thinking,
-    ThinkingDelta,
-    Usage,
     VerificationStarted,
 )
 from rdebug.intake.model import Problem
+from rdebug.patch.attempt import (  # noqa: F401 - Attempt and model_stats are imported from here too
+    CUT_SHORT, Attempt, Candidates, model_stats, note_agreement, rank, round_note, sample_label,
+)
 from rdebug.patch.compose import build_patch
-from rdebug.patch.diff import Patch
 from rdebug.patch.edits import parse_edits
 from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback, test_edit_feedback
 from rdebug.patch.testfiles import edited_tests, is_test_path
 from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_note
 from rdebug.patch.verify import Baseline, run_baseline, verify_patch
+from rdebug.patch.normalize import normalized_diff, only_cosmetic
+from rdebug.patch.verifier import BackgroundVerifier
 from rdebug.runtime.base import ChatMessage, GenerationRequest
-
-
-@dataclass
-class Attempt:
-    index: int  # 1-based attempt number
-    sample: int = 1
-    thinking: str = ""
-    answer: str = ""
-    patch: Patch | None = None
-    verified: bool = False
-    output_tail: str = ""
-    rejected_reason: str | None = None
-    usage: Usage | None = None
-    regressions: list[str] = field(default_factory=list)
-    failures: int | None = None  # failing tests after the patch; None when not run
-    timed_out: bool = False
-    command_passed: bool = False  # the failing command passed with this patch (regressions aside)
-    repeat_of: int | None = None  # the earlier attempt whose patch this one repeats
-    # test/fixture/conftest files the patch touches: it is then never ``verified`` on its own
-    edits_tests: list[str] = field(default_factory=list)
-    tests_pass: bool = False  # verification passed, test edits aside (``verified`` when it edits no test)
-    reason: str = ""  # the verdict in one line: why not verified, or what was checked
-    checked: str = ""  # how the tests were judged ("checked per test, from the junit report", or exit code only)
-
-    def take(self, ev: object) -> bool:
-        """Keep a streamed event's text or usage; False for any other event."""
-        if isinstance(ev, ThinkingDelta):
-            self.thinking += ev.text
-        elif isinstance(ev, AnswerDelta):
-            self.answer += ev.text
-        elif isinstance(ev, Usage):
-            self.usage = ev
-        else:
-            return False
-        return True
-
-    def to_json(self) -> dict:
-        return {
-            "attempt": self.index,
-            "sample": self.sample,
-            "patch": self.patch.diff if self.patch else None,
-            "files": self.patch.paths if self.patch else [],
-            "verified": self.verified,
-            "output_tail": self.output_tail,
-            "rejected_reason": self.rejected_reason,
-            "regressions": list(self.regressions),
-            "edits_tests": list(self.edits_tests),
-            "tests_pass": self.tests_pass,
-            "verdict": self.reason,
-            "checked": self.checked,
-        }
-
-
-CUT_SHORT = {
-    "repetition": "the model kept repeating itself, so its reply was stopped",
-    "length": "the reply hit the token limit (raise max_tokens)",
-}
-
-
-def rank(attempt: Attempt) -> tuple:
-    """Sort key, best first: verified, then passing only with test edits, then fewer failures, then the
-    smallest diff."""
-    failures = attempt.failures if attempt.failures is not None else 1 << 30
-    size = attempt.patch.changed_lines if attempt.patch else 1 << 30
-    return (not attempt.verified, not attempt.tests_pass, attempt.patch is None, failures, size, attempt.index,
-            attempt.sample)
-
-
-class Candidates:
-    """Attempts produced so far, the best of them, and the cancel flag: a repair loop, or a whole round."""
-
-    attempts: list[Attempt]
-
-    def __init__(self) -> None:
-        self._cancel = threading.Event()
-
-    @property
-    def best(self) -> Attempt | None:
-        with_patch = [a for a in self.attempts if a.patch is not None]
-        return min(with_patch, key=rank) if with_patch else None
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-
-def model_stats(backend) -> ModelStats | None:
-    """The loaded model's stats (``stats`` is an attribute on some backends, a method on others)."""
-    stats = getattr(backend, "stats", None)
-    if callable(stats):
-        stats = stats()
-    return stats if isinstance(stats, ModelStats) else None
+from rdebug.runtime.candidates import generate_candidates
 
 
 def _looks_like_test(path: str) -> bool:
@@ -160,6 +68,7 @@ class RepairLoop(Candidates):
         verify: bool = True,
         question: bool = False,
         targets: Sequence[str] | None = None,
+        all_candidates: bool = False,
     ) -> None:
         self.problem = problem
         self.context_text = context_text
@@ -177,12 +86,14 @@ class RepairLoop(Candidates):
         self.max_tokens = max_tokens
         self.expected_hashes = dict(expected_hashes or {})
         self.verify = verify
+        self.all_candidates = all_candidates  # False: the first verified candidate ends its round
         self.attempts: list[Attempt] = []
         self.edit_format = "search-replace"  # set from the model's stats when the loop runs
         self.history: list[ChatMessage] = list(history)
         # the failing tests a patch must make pass (None: the problem's test; else those failing before)
         self.targets = list(targets) if targets is not None else [problem.test_id] if problem.test_id else []
         self._baseline: Baseline | None = None
+        self._round_stop = threading.Event()  # set when a candidate of the running round is verified
         super().__init__()
 
     def cancel(self) -> None:
@@ -219,28 +130,21 @@ class RepairLoop(Candidates):
         messages = prefix + turns
         picked: Attempt | None = None
         for number in range(1, self.max_attempts + 1):
-            batch: list[Attempt] = []
-            for sample in range(1, self.samples + 1):
-                if self.cancelled:
-                    self.history = turns
-                    return
-                attempt = Attempt(number, sample)
-                self.attempts.append(attempt)
-                batch.append(attempt)
-                yield AttemptStarted(number, sample)
-                fatal = yield from self._generate(attempt, messages)
-                if fatal or self.cancelled:
-                    self.history = turns
-                    return
-                yield from self._evaluate(attempt)
-                if attempt.verified:
-                    break
+            if self.cancelled:
+                self.history = turns
+                return
+            batch = [Attempt(number, sample) for sample in range(1, self.samples + 1)]
+            self.attempts.extend(batch)
+            fatal = yield from self._round(batch, messages)
+            if fatal or self.cancelled:
+                self.history = turns
+                return
             picked = min(batch, key=rank)
             if any(a.verified for a in batch) or not self.verify or number == self.max_attempts:
                 break
             if picked.patch is not None and not self.command:
                 break  # nothing can tell whether it worked: feedback would be guesswork
-            notes.append(self._feedback(picked))
+            notes.append(self._feedback(picked) + round_note(batch, picked))
             messages = prefix + turns + [ChatMessage("user", "\n\n".join(notes[-2:]))]
         if picked is not None:
             turns = turns + [ChatMessage("assistant", picked.answer.strip() or "(no answer)")]
@@ -272,19 +176,34 @@ class RepairLoop(Candidates):
             notes.insert(0, f"The test run exited 0, but: {attempt.reason}.")
         return "\n".join(notes)
 
-    def _generate(self, attempt: Attempt, messages: list[ChatMessage]) -> Iterator[SessionEvent]:
-        """Stream one reply into ``attempt``; returns True when the backend failed fatally."""
+    def _round(self, batch: list[Attempt], messages: list[ChatMessage]) -> Iterator[SessionEvent]:
+        """Ask for ``len(batch)`` candidates at once (one llama.cpp batch where the backend can); each is
+        parsed and verified as soon as its reply ends, while the others decode. Unless ``all_candidates``,
+        the first verified one ends the round. Returns True when the backend failed fatally."""
+        first = batch[0]
+        for attempt in batch:
+            yield AttemptStarted(attempt.index, attempt.sample)
         request = GenerationRequest(
             messages=list(messages), max_tokens=self.max_tokens, thinking=self.thinking,
-            think_budget=self.think_budget, explore=attempt.index > 1 or attempt.sample > 1,
+            think_budget=self.think_budget, explore=first.index > 1, n=len(batch),
         )
+        verifier = BackgroundVerifier(self._cancel)
+        stop = self._round_stop = threading.Event()  # a candidate was verified: no further one starts
+        ended: set[int] = set()
         try:
-            for ev in self.backend.generate(request):
+            for ev in generate_candidates(self.backend, request, stop, model_stats(self.backend)):
+                c = getattr(ev, "candidate", 0)
+                attempt = batch[c] if 0 <= c < len(batch) else first
                 if attempt.take(ev):
                     pass
                 elif isinstance(ev, Done):  # the caller emits Done once for the whole session
+                    ended.add(c)
                     if ev.reason in CUT_SHORT:
-                        yield Status(f"attempt {attempt.index}: {CUT_SHORT[ev.reason]}")
+                        yield Status(f"attempt {attempt.index}{sample_label(attempt)}: {CUT_SHORT[ev.reason]}")
+                    if ev.reason == "cancelled" and stop.is_set():
+                        attempt.rejected_reason = "stopped: another candidate was verified first"
+                    elif ev.reason != "cancelled" or not self.cancelled:
+                        verifier.submit(lambda a=attempt: self._judge(a))
                     continue
                 elif isinstance(ev, Error):
                     attempt.rejected_reason = ev.message
@@ -293,16 +212,36 @@ class RepairLoop(Candidates):
                         return True
                     continue
                 yield ev
+                yield from verifier.ready()
         except RdebugError as exc:
-            attempt.rejected_reason = exc.message
+            first.rejected_reason = exc.message
+            verifier.close()
             yield Error(exc.message, fatal=True)
             return True
+        try:
+            for attempt in batch:  # a backend that ended without a Done for it (an error): judge what it sent
+                if batch.index(attempt) not in ended and not attempt.rejected_reason and not self.cancelled:
+                    verifier.submit(lambda a=attempt: self._judge(a))
+            yield from verifier.drain()
+        finally:
+            verifier.close()
+        note_agreement(batch)
         return False
+
+    def _judge(self, attempt: Attempt) -> Iterator[SessionEvent]:
+        """Evaluate one candidate (on the verifier's thread); a verified one ends the round's decoding,
+        unless every candidate is wanted."""
+        yield from self._evaluate(attempt)
+        if attempt.verified and not self.all_candidates and not self._round_stop.is_set():
+            self._round_stop.set()
+            self.backend.cancel()
 
     def _evaluate(self, attempt: Attempt) -> Iterator[SessionEvent]:
         n, s = attempt.index, attempt.sample
         if attempt.rejected_reason:  # the backend reported a (non-fatal) error
             yield PatchRejected(n, attempt.rejected_reason, s)
+            return
+        if self.cancelled:
             return
         if not attempt.answer.strip() and not attempt.thinking.strip():
             attempt.rejected_reason = "the reply is empty"
@@ -318,6 +257,8 @@ class RepairLoop(Candidates):
                 built = build_patch(self.root, parsed.edits, self._candidates(), self.expected_hashes)
                 attempt.patch = built.patch
                 attempt.rejected_reason = "; ".join(built.problems) or None
+                if attempt.patch is not None and only_cosmetic(attempt.patch.diff):
+                    attempt.patch, attempt.rejected_reason = None, "the patch changes only comments or whitespace"
         if attempt.patch is None and self.question:
             attempt.rejected_reason = None  # an answer without a fix is what a question asks for
             return
@@ -328,8 +269,12 @@ class RepairLoop(Candidates):
         yield PatchProposed(n, attempt.patch.diff, attempt.patch.paths, s, edits_tests=list(attempt.edits_tests))
         if not self.verify or not self.command:
             return
+        if self._round_stop.is_set() and not self.all_candidates:
+            attempt.reason = "not run: another candidate of this attempt was verified first"
+            return
+        key = normalized_diff(attempt.patch.diff)
         same = next((a for a in self.attempts if a is not attempt and a.patch is not None and a.output_tail
-                     and a.patch.diff == attempt.patch.diff), None)
+                     and normalized_diff(a.patch.diff) == key), None)
         if same is not None:  # small models repeat a failed fix verbatim: no second test run for it
             attempt.repeat_of = same.index
             attempt.verified, attempt.failures, attempt.timed_out = same.verified, same.failures, same.timed_out

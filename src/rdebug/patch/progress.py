@@ -31,6 +31,7 @@ class Progress:
         self.stream = self.tty if stream is None else stream
         self.quiet = quiet
         self._mid_line = False
+        self._k = 1  # candidates of the running attempt
 
     def _style(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.tty else text
@@ -51,36 +52,43 @@ class Progress:
             self.err.flush()
         self._mid_line = False
 
+    def _who(self, sample: int) -> str:
+        """Which candidate a line is about, when an attempt has several."""
+        return f"candidate {sample}: " if self._k > 1 else ""
+
     def event(self, ev: object, attempts: int = 1) -> None:
         if isinstance(ev, ModelLoading):
             if self.tty and not self.quiet:
                 self.err.write(f"\r{DIM}{ev.message[:70]:<70} {ev.progress:4.0%}{RESET}")
                 self._mid_line = True
         elif isinstance(ev, AttemptStarted):
-            suffix = f", sample {ev.sample}" if ev.sample > 1 else ""
-            self.line(f"── attempt {ev.attempt}/{attempts}{suffix}", DIM)
+            self._k = ev.sample  # candidates of this attempt (they all start together)
+            if ev.sample == 1:
+                self.line(f"── attempt {ev.attempt}/{attempts}", DIM)
+        elif isinstance(ev, (ThinkingDelta, AnswerDelta)) and ev.candidate:
+            pass  # with several candidates decoding together, the first one's text is streamed
         elif isinstance(ev, (ThinkingDelta, AnswerDelta)) and self.stream and not self.quiet:
             text = ev.text if isinstance(ev, AnswerDelta) else self._style(ev.text, DIM)
             self.err.write(text)
             self.err.flush()
             self._mid_line = not ev.text.endswith("\n")
         elif isinstance(ev, Usage):
-            self.line(f"[{ev.prompt_tokens} prompt, {ev.thinking_tokens} thinking, {ev.answer_tokens} answer tokens;"
+            self.line(f"{self._who(ev.candidate + 1)}[{ev.prompt_tokens} prompt, {ev.thinking_tokens} thinking, {ev.answer_tokens} answer tokens;"
                       f" {ev.tokens_per_s:.1f} tok/s]", DIM)
         elif isinstance(ev, PatchRejected):
-            self.line(f"✗ no usable patch: {ev.reason.splitlines()[0][:300]}", RED)
+            self.line(f"{self._who(ev.sample)}✗ no usable patch: {ev.reason.splitlines()[0][:300]}", RED)
         elif isinstance(ev, PatchProposed):
-            self.line(f"patch for {', '.join(ev.files)}")
+            self.line(f"{self._who(ev.sample)}patch for {', '.join(ev.files)}")
         elif isinstance(ev, VerificationStarted):
-            self.line(f"verifying: {shlex.join(ev.command)}", DIM)
+            self.line(f"{self._who(ev.sample)}verifying: {shlex.join(ev.command)}", DIM)
         elif isinstance(ev, PatchVerified):
             if ev.verified:
-                self.line(f"✓ verified: {ev.reason or 'the command passes with the patch'}"
+                self.line(f"{self._who(ev.sample)}✓ verified: {ev.reason or 'the command passes with the patch'}"
                           + (f"; {ev.checked}" if ev.checked and ev.checked not in ev.reason else ""), GREEN)
             else:
                 why = f"new failures: {', '.join(ev.regressions[:5])}" if ev.regressions else "still failing"
                 why = ev.reason or why
-                self.line(f"✗ {why}", RED)
+                self.line(f"{self._who(ev.sample)}✗ {why}", RED)
         elif isinstance(ev, Error):
             self.line(f"error: {ev.message}", RED)
         elif isinstance(ev, Status):

@@ -35,6 +35,7 @@ class GenerationRequest:
     sampling: Sampling | None = None  # None: the catalog's recommendation for the model
     stop: list[str] = field(default_factory=list)
     explore: bool = False  # a retry: sample more widely (temperature at least RETRY_TEMPERATURE)
+    n: int = 1  # candidates: replies to the same prompt, decoded together where the backend can
 
 
 RETRY_TEMPERATURE = 0.5  # 0.7 made the 1.5B default write garbage on retries
@@ -50,6 +51,20 @@ def sampling_for(request: GenerationRequest, default: Sampling | None = None) ->
         return s
     s = s or Sampling()
     return replace(s, temperature=RETRY_TEMPERATURE) if s.temperature < RETRY_TEMPERATURE else s
+
+
+CANDIDATE_STEP = 0.1  # each further candidate samples this much hotter than the one before (cycling)
+
+
+def candidate_sampling(base: Sampling, candidate: int) -> Sampling:
+    """Candidate 0 samples as asked; the others hotter (RETRY_TEMPERATURE or one step above it: hotter
+    made the 1.5B default write garbage) and each with its own seed, so that they differ."""
+    if candidate == 0:
+        return base
+    hotter = max(base.temperature, RETRY_TEMPERATURE) + CANDIDATE_STEP * ((candidate - 1) % 2)
+    seed = None if base.seed is None else (base.seed + 7919 * candidate) % (2**31 - 1)
+    top_k = base.top_k if base.top_k > 1 else 40  # top_k 1 is greedy at any temperature
+    return replace(base, temperature=round(hotter, 3), seed=seed, top_k=top_k)
 
 
 class Backend(Protocol):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
-import ctypes
 import random
 import time
 from typing import Any
 
-from rdebug.events import AnswerDelta, Done, Error, ThinkingDelta, Usage
+from rdebug.events import Done, Error
 from rdebug.runtime.base import GenerationRequest, Sampling, sampling_for
-from rdebug.runtime.repetition import LoopGuard
 from rdebug.runtime.messages import Batch, GenerateCmd
-from rdebug.runtime.splitter import CLOSE_THOUGHT, ThinkingSplitter
+from rdebug.runtime.reply import ReplyState, merge_deltas
 from rdebug.runtime.worker import Loaded
 
 FLUSH_S = 0.03  # send batched deltas at most this often
@@ -54,16 +51,6 @@ class _Abort:
         self.C.llama_set_abort_callback(self.st.llm.ctx, self.st.null_cb, None)
 
 
-def _piece(st: Loaded, token: int, special: bool, buf: Any) -> bytes:
-    from llama_cpp import llama_cpp as C
-
-    n = C.llama_token_to_piece(st.llm._model.vocab, token, buf, len(buf), 0, special)
-    if n < 0:
-        buf = ctypes.create_string_buffer(-n)
-        n = C.llama_token_to_piece(st.llm._model.vocab, token, buf, len(buf), 0, special)
-    return buf.raw[:n]
-
-
 def adapt_threads(st: Loaded) -> None:
     """Give cores to other busy processes (or take them back): llama.cpp's spinning threads collapse when
     a core they need is taken (runtime/threads.py)."""
@@ -80,28 +67,20 @@ def adapt_threads(st: Loaded) -> None:
 
 
 def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
-    from llama_cpp import llama_cpp as C
-
+    """One reply (``request.n`` > 1 goes to ``rdebug.runtime.parallel``): the high-level ``Llama.generate``
+    (prefix reuse, its sampler), the token rules of ``ReplyState``, deltas sent every ``FLUSH_S``."""
     t0 = time.perf_counter()
     req = cmd.request
     s = sampling_for(req) or Sampling()
     llm = st.llm
-    mode = st.options.thinking_mode
     _, tokens, in_thought = render_prompt(st, req, cmd.template_kwargs)
     room = st.n_ctx - len(tokens)
     if room < 8:
-        conn.send(Batch([Error(
-            f"the prompt ({len(tokens)} tokens) does not fit the context ({st.n_ctx} tokens); "
-            "lower --budget or raise --ctx")]))
+        conn.send(Batch([prompt_too_long(len(tokens), st.n_ctx)]))
         return
-    max_new = min(req.max_tokens, room)
     cached = min(common_prefix(llm.input_ids[: llm.n_tokens], tokens), len(tokens) - 1)
     llm.set_seed(s.seed if s.seed is not None else random.randrange(1, 2**31 - 1))
-    splitter = ThinkingSplitter(mode, starts_in_thought=in_thought)
-    special = mode != "none"  # thinking markers may be special tokens (harmony, command-r, some <think>)
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    vocab = llm._model.vocab
-    buf = ctypes.create_string_buffer(64)
+    reply = ReplyState(st, req, len(tokens), in_thought, min(req.max_tokens, room), st.n_ctx - 8)
 
     def start(seq: list[int]) -> Any:
         return llm.generate(
@@ -110,13 +89,8 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
         )
 
     gen = start(tokens)
-    generated: list[int] = []
-    out: list[Any] = []
-    n_think = n_answer = pending = 0
     reason = "stop"
     first_s: float | None = None
-    tail = ""
-    looping = LoopGuard()
     adapt_threads(st)
     try:
         with _Abort(st, cancel):
@@ -133,84 +107,32 @@ def run_generation(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None
             if cancel.is_set():
                 reason = "cancelled"
                 break
-            inject: list[int] | None = None
-            generated.append(token)
-            if C.llama_vocab_is_eog(vocab, token):
-                text = _piece(st, token, True, buf).decode("utf-8", "replace")
-                if not (mode == "harmony" and text == "<|end|>" and splitter.in_thought):
-                    break
-                inject = llm.tokenize(b"<|start|>assistant", add_bos=False, special=True)
-                events = splitter.feed("<|end|><|start|>assistant")
-            else:
-                text = decoder.decode(_piece(st, token, special, buf))
-                events = splitter.feed(text)
-            pending += 1  # a token whose text is only held back (a partial marker) counts with the next one
-            if events or splitter.in_thought:
-                if splitter.in_thought or isinstance(events[-1], ThinkingDelta):
-                    n_think += pending
-                else:
-                    n_answer += pending
-                pending = 0
-            out.extend(events)
-            if req.stop:
-                tail = (tail + text)[-256:]
-                if any(stop in tail for stop in req.stop):
-                    break
-            if n_think + n_answer + pending >= max_new or len(tokens) + len(generated) >= st.n_ctx - 8:
-                reason = "length"
+            step = reply.step(token)
+            if step.stop:
+                reason = step.stop
                 break
-            stuck = looping.feed(text)
-            if stuck and not (splitter.in_thought and CLOSE_THOUGHT.get(mode)):
-                reason = "repetition"
-                break
-            over_budget = req.think_budget is not None and n_think >= req.think_budget
-            if inject is None and splitter.in_thought and (over_budget or stuck):  # a looping thought is closed
-                if stuck:
-                    looping = LoopGuard()
-                close = CLOSE_THOUGHT.get(mode)
-                if close:
-                    inject = llm.tokenize(close.encode("utf-8"), add_bos=False, special=True)
-                    out.extend(splitter.feed(close))
             now = time.perf_counter()
-            if out and now - last_flush >= FLUSH_S:
-                conn.send(Batch(_merge(out)))
-                out, last_flush = [], now
+            if reply.out and now - last_flush >= FLUSH_S:
+                conn.send(Batch(merge_deltas(reply.take_events())))
+                last_flush = now
             adapt_threads(st)
-            if inject:  # continue on a new generator: the KV prefix is reused, only the new tokens are evaluated
+            if step.inject:  # continue on a new generator: the KV prefix is reused, only the new tokens are evaluated
                 gen.close()
-                generated += inject
-                gen = start(tokens + generated)
+                gen = start(tokens + reply.generated)
             token = next(gen)
         if token is None:
             reason = "cancelled"
     finally:
         gen.close()
-    out.extend(splitter.feed(decoder.decode(b"", final=True)))
-    tail_events = splitter.flush()
-    out.extend(tail_events)
-    if splitter.in_thought or (tail_events and isinstance(tail_events[-1], ThinkingDelta)):
-        n_think += pending
-    else:
-        n_answer += pending
+    reply.finish()
     end = time.perf_counter()
-    n_gen = n_think + n_answer
     decode_s = end - t_first if first_s is not None else 0.0
-    out.append(Usage(
-        prompt_tokens=len(tokens), thinking_tokens=n_think, answer_tokens=n_answer,
-        ttft_s=first_s if first_s is not None else end - t0,
-        tokens_per_s=(n_gen - 1) / decode_s if n_gen > 1 and decode_s > 0 else 0.0,
-        cached_tokens=max(cached, 0), seconds=end - t0,
-        threads=st.cpu_share.threads if st.cpu_share is not None else st.options.threads,
-    ))
-    out.append(Done(reason))
-    conn.send(Batch(_merge(out)))
+    threads = st.cpu_share.threads if st.cpu_share is not None else st.options.threads
+    reply.out.append(reply.usage(first_s if first_s is not None else end - t0, decode_s, end - t0, cached, threads))
+    reply.out.append(Done(reason))
+    conn.send(Batch(merge_deltas(reply.take_events())))
 
 
-def _merge(events: list[Any]) -> list[Any]:
-    merged: list[Any] = []
-    for ev in events:
-        if merged and type(ev) is type(merged[-1]) and isinstance(ev, (ThinkingDelta, AnswerDelta)):
-            merged[-1] = type(ev)(merged[-1].text + ev.text)
-        else:
-            merged.append(ev)
-    return merged
+def prompt_too_long(n_prompt: int, n_ctx: int) -> Error:
+    return Error(f"the prompt ({n_prompt} tokens) does not fit the context ({n_ctx} tokens); "
+                 "lower --budget or raise --ctx")

@@ -46,6 +46,7 @@ class LlamaOptions:
     min_ctx: int = 0  # the context must hold at least this many tokens (prompt budget + max_tokens)
     repack: bool | None = None  # extra buffer types; None: on unless a crash taught otherwise, False: off
     adapt_threads: bool = True  # give cores to other busy processes while decoding (runtime/threads.py)
+    parallel: int = 1  # candidates decoded together at most (the context gets that many sequences)
 
     @classmethod
     def from_config(cls, cfg: Config) -> "LlamaOptions":
@@ -55,6 +56,7 @@ class LlamaOptions:
             min_ctx=cfg.budget + cfg.max_tokens + 512,
             repack=None if getattr(cfg, "repack", True) else False,
             flash_attn=getattr(cfg, "flash_attn", "auto"),
+            parallel=max(1, cfg.samples),
         )
 
 
@@ -186,6 +188,7 @@ class LlamaBackend:
             n_batch=opts.n_batch,
             thinking_mode=self.entry.thinking,
             adapt_threads=opts.adapt_threads,
+            parallel=opts.parallel,
         )
         budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
         yield ModelLoading(0.01, f"starting model worker for {worker_opts.display}",
@@ -226,8 +229,9 @@ class LlamaBackend:
                 ev = replace(ev, message=f"{ev.message} (worker log: {self.log_path})")
             if isinstance(ev, ModelReady):
                 budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
-                ev.stats.profile = ModelProfile.from_entry(self.entry, source, default_think_budget=budget,
-                                                           thinking_mode=ev.stats.profile.thinking_mode)
+                ev.stats.profile = ModelProfile.from_entry(
+                    self.entry, source, default_think_budget=budget, thinking_mode=ev.stats.profile.thinking_mode,
+                    parallel_sequences=ev.stats.profile.parallel_sequences)
                 self.stats = ev.stats
                 self.repack = worker_opts.repack
                 self._fresh = True

@@ -30,6 +30,7 @@ class WorkerOptions:
     adapt_threads: bool = True  # fewer threads while other processes keep cores busy (runtime/threads.py)
     n_layer: int = 0  # the model's blocks (GGUF block_count), for the VRAM estimate
     min_ctx: int = 2048  # the smallest context a fallback after a failed GPU allocation may use
+    parallel: int = 1  # sequences decoded together at most (candidates per request)
 
 
 # --- client -> worker -------------------------------------------------------

@@ -55,6 +55,7 @@ class Loaded:
     abort_cb: Any = None  # keeps the ctypes callback alive
     null_cb: Any = None
     cpu_share: Any = None  # rdebug.runtime.threads.CpuShare: fewer threads while other processes are busy
+    n_seq: int = 1  # sequences the context decodes together (candidates; runtime/parallel.py)
 
 
 def worker_log_path() -> str:
@@ -138,11 +139,16 @@ def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
             if isinstance(msg, LoadCmd):
                 state = load_model(msg.options, conn)
             elif isinstance(msg, GenerateCmd):
-                from rdebug.runtime.generation import run_generation
-
                 if state is None:
                     raise RuntimeError("no model loaded")
-                run_generation(state, msg, conn, cancel)
+                if msg.request.n > 1:
+                    from rdebug.runtime.parallel import run_parallel
+
+                    run_parallel(state, msg, conn, cancel)
+                else:
+                    from rdebug.runtime.generation import run_generation
+
+                    run_generation(state, msg, conn, cancel)
             elif isinstance(msg, CountCmd):
                 n = len(state.llm.tokenize(msg.text.encode("utf-8"), add_bos=False, special=True)) if state else -1
                 conn.send(CountReply(n))
@@ -244,6 +250,8 @@ def construct(llama_cpp: Any, opts: WorkerOptions, attempt: LoadAttempt, flash: 
 
     def init_with_flash(model: Any, params: Any) -> Any:  # the binding knows only on/off
         params.flash_attn_type = flash.type
+        if opts.parallel > 1:  # candidates share the prompt's cells: one cache for all sequences
+            params.n_seq_max, params.kv_unified = opts.parallel, True
         return init(model, params)
 
     C.llama_init_from_model = init_with_flash
@@ -326,7 +334,8 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
     eos_text = model.token_get_text(eos) if eos != -1 else ""
     template = llm.metadata.get("tokenizer.chat_template") or _FALLBACK_TEMPLATE
     formatter = Jinja2ChatFormatter(template=template, eos_token=eos_text, bos_token=bos_text)
-    state = Loaded(llm, opts, formatter, bos_text, bool(model.add_bos_token()), llm.n_ctx())
+    state = Loaded(llm, opts, formatter, bos_text, bool(model.add_bos_token()), llm.n_ctx(),
+                   n_seq=int(C.llama_n_seq_max(llm.ctx)))
     if opts.adapt_threads:
         from rdebug.runtime.threads import CpuShare
 
@@ -345,7 +354,7 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
         n_ctx_train=model.n_ctx_train(),
         threads=opts.threads,
         load_s=time.perf_counter() - t0,
-        profile=ModelProfile(thinking_mode=opts.thinking_mode),
+        profile=ModelProfile(thinking_mode=opts.thinking_mode, parallel_sequences=state.n_seq),
         device=offload.device,
         gpu_layers_total=offload.total,
         extra={

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from rdebug.events import AttemptStarted, PatchProposed, PatchVerified, SessionEvent, Status, VerificationStarted
-from rdebug.patch.loop import Attempt, Candidates
+from rdebug.patch.attempt import Attempt, Candidates
 from rdebug.patch.testfiles import edited_tests
 from rdebug.runtime.base import ChatMessage
 
@@ -52,6 +52,7 @@ class SearchSource(Candidates):
         self.capped: str | None = None
         self.seconds = 0.0
         self.found_s: float | None = None
+        self.tried_diffs: set[str] = set()  # the patches tried (the near-miss pass skips them)
         self._explaining = False
 
     def cancel(self) -> None:
@@ -81,7 +82,7 @@ class SearchSource(Candidates):
         from rdebug.search.suspicious import suspicious_lines
 
         job = self.job
-        lines = suspicious_lines(job.problem, job.context)
+        lines = suspicious_lines(job.problem, job.context, job.suspicious)
         found = [c for c in candidates(job.root, lines, job.hashes)
                  if not edited_tests(c.patch.paths, job.problem)]
         self.candidates = len(found)
@@ -104,6 +105,7 @@ class SearchSource(Candidates):
         hit = None
         for tried in pool.run(found):
             self.tried = pool.tried
+            self.tried_diffs.add(tried.candidate.patch.diff)
             if tried.result.verified:
                 hit = tried
                 break
@@ -129,9 +131,12 @@ class SearchSource(Candidates):
         targets = [self.job.problem.test_id] if self.job.problem.test_id else sorted(outcomes.failing())
         return all(any(matches(t, tid) for t in targets) for tid in outcomes.tests)
 
+    def _label(self, cand) -> str:
+        return f"found by search: {cand.label}"
+
     def _report(self, tried: "Tried") -> Iterator[SessionEvent]:
         cand, result = tried.candidate, tried.result
-        label = f"found by search: {cand.label}"
+        label = self._label(cand)
         attempt = SearchAttempt(1, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
                                 failures=0, command_passed=True, reason=result.reason, checked=result.checked,
                                 label=label, kind=cand.mutation.kind)

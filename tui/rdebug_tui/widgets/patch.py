@@ -22,7 +22,10 @@ def verify_line(view: AttemptView) -> Text:
     if view.verify == "verifying":
         return Text(f"⟳ verifying… running {' '.join(view.verify_command)}", style="bold cyan")
     if view.verify == "verified":
-        return Text("✓ verified: the failing test now passes (a applies it)", style="bold green")
+        text = Text("✓ verified: the failing test now passes (a applies it)", style="bold green")
+        if "failing test only" in view.reason:  # the project has no other tests (a search fix's caveat)
+            text.append(f"\n  {view.reason}", style="yellow")
+        return text
     edited = ", ".join(view.edits_tests)
     if view.verify == "failed" and view.edits_tests and view.tests_pass:
         return Text(f"⚠ edits tests ({edited}): the tests pass only with edited tests, so it is not verified "

@@ -1,0 +1,184 @@
+"""Near misses (issue 14 §1): a model candidate that ran and still failed is often one small edit short of
+the fix. After the model's attempts, a second, short search mutates the lines such a candidate changed (and
+the lines beside them) in the PATCHED code, the candidate's patch applied first, so that a near miss plus one
+edit can verify; and the original code at those lines. Same caps and switch as the search
+(``search``, ``search_max``, ``search_seconds``); a verified fix is labelled
+"found by search near the model's attempt 2: `<` → `<=` in paging.py:14", its diff the whole change."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+from rdebug.events import SessionEvent, Status
+from rdebug.patch.diff import Patch, make_patch, validate_patch
+from rdebug.patch.attempt import Attempt, rank
+from rdebug.patch.testfiles import edited_tests
+from rdebug.search.candidates import Candidate
+from rdebug.search.operators import language_of, mutations
+from rdebug.search.priors import prior
+from rdebug.search.source import SearchSource
+
+if TYPE_CHECKING:
+    from rdebug.intake.model import Problem
+    from rdebug.pipeline import CandidateSource, Job, RoundOptions
+
+PATCHED = 1.0  # a line the model's candidate changed, mutated on top of that candidate
+ORIGINAL = 0.9  # the same lines in the original code (the candidate left out)
+PATCHED_NEAR = 0.8  # a line beside a changed one, on top of the candidate
+ORIGINAL_NEAR = 0.7
+NEAR = 1  # lines either side of a changed line
+
+
+@dataclass
+class NearCandidate(Candidate):
+    """A search candidate built near the model's attempt ``attempt`` (on its patch when ``on_patch``)."""
+
+    attempt: int = 0
+    on_patch: bool = True
+
+
+@dataclass(frozen=True)
+class ChangedLines:
+    """1-based lines of one file a patch changed: in the new text, and the lines they replaced in the old."""
+
+    new: frozenset[int]
+    old: frozenset[int]
+
+
+def changed_lines(old: str, new: str) -> ChangedLines:
+    """The lines ``new`` changed (an insertion's lines; a deletion: the lines around it), on both sides."""
+    new_lines: set[int] = set()
+    old_lines: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        new_lines.update(range(j1 + 1, j2 + 1) if j2 > j1 else (j1, j1 + 1))
+        old_lines.update(range(i1 + 1, i2 + 1) if i2 > i1 else (i1, i1 + 1))
+    return ChangedLines(frozenset(n for n in new_lines if n > 0), frozenset(n for n in old_lines if n > 0))
+
+
+def _near(lines: frozenset[int]) -> set[int]:
+    return {n + d for n in lines for d in range(-NEAR, NEAR + 1) if n + d > 0} - set(lines)
+
+
+def near_misses(attempts: Sequence[Attempt]) -> list[Attempt]:
+    """The model's candidates that ran and still failed, best first (fewest failures, smallest), one per
+    distinct patch; never one that edits tests."""
+    out: list[Attempt] = []
+    seen: set[str] = set()
+    for a in sorted(attempts, key=rank):
+        if (a.patch is None or a.verified or a.failures is None or a.edits_tests or a.repeat_of is not None
+                or getattr(a, "source", "model") != "model" or a.patch.diff in seen):
+            continue
+        seen.add(a.patch.diff)
+        out.append(a)
+    return out
+
+
+def near_candidates(misses: Sequence[Attempt], problem: "Problem", skip: set[str] = frozenset()) -> list[NearCandidate]:
+    """Single edits at and beside the lines each near miss changed, on its patch and on the original code;
+    ordered by where (``PATCHED`` … ``ORIGINAL_NEAR``), then the edit kind's prior, then the attempt's rank.
+    A diff in ``skip`` (tried already) or equal to a model candidate's is left out."""
+    scored: list[tuple[tuple, NearCandidate]] = []
+    model_diffs = {a.patch.diff for a in misses if a.patch is not None}
+    for order, attempt in enumerate(misses):
+        patch = attempt.patch
+        for path, (old, new) in sorted(patch.files.items()):
+            if old is None or new is None or language_of(path) is None or edited_tests([path], problem):
+                continue
+            changed = changed_lines(old, new)
+            for base, on_patch, at, beside in ((new, True, PATCHED, PATCHED_NEAR),
+                                               (old, False, ORIGINAL, ORIGINAL_NEAR)):
+                lines = changed.new if on_patch else changed.old
+                scores = {**{n: beside for n in _near(lines)}, **{n: at for n in lines}}
+                for m in mutations(path, base, set(scores)):
+                    mutated = m.apply(base.encode("utf-8")).decode("utf-8", errors="replace")
+                    files = dict(patch.files) if on_patch else {}
+                    files[path] = (old, mutated)
+                    whole = make_patch(files, patch.modes)
+                    cand = NearCandidate(m, whole, scores[m.line], attempt=attempt.index, on_patch=on_patch)
+                    scored.append(((-scores[m.line], -prior(m.kind), order, path, m.start, m.kind), cand))
+    scored.sort(key=lambda item: item[0])
+    out: list[NearCandidate] = []
+    seen = set(skip) | model_diffs
+    for _key, cand in scored:
+        if cand.patch.diff in seen or validate_patch(cand.patch):
+            continue
+        seen.add(cand.patch.diff)
+        out.append(cand)
+    return out
+
+
+class NearMissSource(SearchSource):
+    """The search's second, short pass after the model: ``follow`` hands it the sources before it."""
+
+    def __init__(self, job: "Job", backend, opts: "RoundOptions", **kwargs) -> None:
+        super().__init__(job, backend, opts, **kwargs)
+        self.earlier: list["CandidateSource"] = []
+        self.near: list[Attempt] = []  # the near misses it searched around
+
+    def follow(self, earlier: Sequence["CandidateSource"]) -> None:
+        self.earlier = list(earlier)
+
+    def run(self) -> Iterator[SessionEvent]:
+        if self.earlier:  # the round's chat goes on from the model's
+            self.history = list(self.earlier[-1].history)
+        yield from super().run()
+
+    def _label(self, cand: Candidate) -> str:
+        attempt = cand.attempt if isinstance(cand, NearCandidate) else 0
+        return f"found by search near the model's attempt {attempt}: {cand.label}"
+
+    def _search(self) -> Iterator[SessionEvent]:
+        from rdebug.patch.verify import run_baseline
+        from rdebug.search.pool import SearchPool
+
+        job = self.job
+        model = [a for s in self.earlier if not isinstance(s, SearchSource) for a in s.attempts]
+        if any(a.verified for s in self.earlier for a in s.attempts):
+            return None  # a fix is verified already (a round that ranks every candidate goes on)
+        self.near = near_misses(model)
+        if not self.near:
+            return None
+        tried = {d for s in self.earlier if isinstance(s, SearchSource) for d in s.tried_diffs}
+        found = near_candidates(self.near, job.problem, tried)
+        self.candidates = len(found)
+        numbers = ", ".join(str(a.index) for a in self.near)
+        if not found:
+            yield Status(f"search: no small edit to try near the model's attempt {numbers}")
+            return None
+        shown = min(len(found), self.max_count)
+        yield Status(f"search: trying {shown} small edits near the model's attempt {numbers} "
+                     f"(at most {self.max_seconds:g} s) …")
+        # the model's loop ran the baseline already; its result is reused when it is there
+        baseline = next((b for s in self.earlier if (b := getattr(s, "_baseline", None)) is not None), None)
+        if baseline is None:
+            baseline = run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
+        if self.cancelled:
+            return None
+        self._baseline = baseline
+        pool = SearchPool(job.root, job.command, regression_cmd=job.regression_cmd, baseline=baseline,
+                          targets=[], timeout_s=job.timeout_s, max_count=self.max_count,
+                          max_seconds=self.max_seconds, workers=self.workers, cancel=self._cancel)
+        hit = None
+        for result in pool.run(found):
+            self.tried = pool.tried
+            self.tried_diffs.add(result.candidate.patch.diff)
+            if result.result.verified:
+                hit = result
+                break
+        self.tried, self.capped = pool.tried, pool.capped
+        if hit is None and not self.cancelled:
+            cap = {"time": f", stopped at the {self.max_seconds:g} s cap",
+                   "count": f", stopped at the {self.max_count} candidates cap"}.get(self.capped or "", "")
+            yield Status(f"search: no edit near the model's attempts made the tests pass ({self.tried} tried{cap})")
+        return hit
+
+
+def near_miss_source(job: "Job", backend, opts: "RoundOptions") -> NearMissSource:
+    """The pipeline's near-miss stage, after the model (off with the search: ``search = false``)."""
+    return NearMissSource(job, backend, opts, enabled=opts.search, max_count=opts.search_max,
+                          max_seconds=opts.search_seconds)
