@@ -14,12 +14,14 @@ from textual.widgets import Input, Static
 from rdebug import events as ev
 from rdebug.errors import ExitCode, RdebugError
 from rdebug_tui.actions import KeyActions
+from rdebug_tui.candidates import chips, live_tps
 from rdebug_tui.keys import BINDINGS, PANELS, check_keymap
 from rdebug_tui.screens import ErrorScreen, error_advice
 from rdebug_tui.state import AttemptView, UiState, WorkerDone
 from rdebug_tui.stream import EventBuffer
 from rdebug_tui.styles import CSS
 from rdebug_tui.widgets.answer import AnswerPanel
+from rdebug_tui.widgets.candidates import CandidatesStrip
 from rdebug_tui.widgets.markdown_log import preload as preload_markdown
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.layout import Column, MainScreen, Row
@@ -91,6 +93,8 @@ class RdebugApp(KeyActions, App[int]):
                               compact=True)
         self.error_line = Static("", id="error-line")
         self.status_bar = StatusBar(id="status")
+        self.candidates_strip = CandidatesStrip(id="candidates")
+        self.candidates_box = Column(self.candidates_strip, id="candidates-box")  # shown for k > 1 only
 
     # --- layout ---------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
@@ -110,6 +114,7 @@ class RdebugApp(KeyActions, App[int]):
                     yield self.patch_panel
         with Column(id="bottom"):  # one sibling of #main instead of three (see widgets/layout.py)
             yield Static("", id="narrow-notice")
+            yield self.candidates_box
             yield self.error_line
             yield self.followup
             yield self.status_bar
@@ -294,10 +299,20 @@ class RdebugApp(KeyActions, App[int]):
         self._follow_solo()
         self._refresh_thinking_title(now)
         self._refresh_patch()
+        self._refresh_candidates(now, counters=not streamed)
         self._refresh_status(now, counters=not streamed)
 
     def _tick_counters(self) -> None:
+        self._refresh_candidates(self.clock())
         self._refresh_status(self.clock())
+
+    def _refresh_candidates(self, now: float, counters: bool = True) -> None:
+        """The strip of the shown attempt's candidates (hidden for one candidate)."""
+        shown = chips(self.state.attempts, self.state.current)
+        if bool(shown) != self.candidates_box.display:
+            self.candidates_box.display = bool(shown)
+        if shown:
+            self.candidates_strip.show(shown, now, counters)
 
     def _sync_stream(self) -> bool:
         """Show what the current attempt streamed since the last flush; True when something was added."""
@@ -348,11 +363,7 @@ class RdebugApp(KeyActions, App[int]):
             self.patch_panel.show(view, self.state.selected, len(self.state.attempts), self.side_by_side)
 
     def _live_tps(self, now: float) -> float | None:
-        live = self.state.live
-        if live is not None and live.think_start is not None and live.usage is None:
-            secs = now - live.think_start
-            return (len(live.thinking) + len(live.answer)) / secs if secs > 0 else None
-        return self.state.last_usage.tokens_per_s if self.state.last_usage else None
+        return live_tps(self.state, now)
 
     def _refresh_status(self, now: float, counters: bool = True) -> None:
         self.status_bar.show_state(self.state, self.model_label, lambda: self._live_tps(now), now, counters)

@@ -1,7 +1,8 @@
-"""``python -m rdebug_tui.demo_scripted [--fast] [--tokens N]``: the TUI on canned events.
+"""``python -m rdebug_tui.demo_scripted [--fast] [--tokens N] [--candidates K]``: the TUI on canned events.
 
-Streams a whole session (intake, context, model loading, a failed then a verified attempt) from a
-scripted stand-in for the engine, in a throwaway demo repository. Nothing real is modified.
+Streams a whole session (intake, context, model loading, a failed then a verified attempt; with
+``--candidates K``, one attempt of K candidates decoded together) from a scripted stand-in for the
+engine, in a throwaway demo repository. Nothing real is modified.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rdebug_tui.scripted import (
     make_demo_repo,
     words,
 )
+from rdebug_tui.scripted_candidates import parallel_script
 
 
 def build_script(tokens: int | None) -> list:
@@ -49,12 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true", help="no delays")
     parser.add_argument("--delay", type=float, default=0.03, help="seconds per streamed token")
     parser.add_argument("--tokens", type=int, default=0, help="length of the first thinking stream")
+    parser.add_argument("--candidates", type=int, default=0, help="one attempt of K candidates (K >= 3)")
     args = parser.parse_args(argv)
     from rdebug_tui.app import RdebugApp
 
     with tempfile.TemporaryDirectory(prefix="rdebug-demo-") as tmp:
         root = make_demo_repo(Path(tmp))
-        script = build_script(args.tokens)
+        script = parallel_script(max(3, args.candidates)) if args.candidates else build_script(args.tokens)
         delay = 0.0 if args.fast else args.delay
         app = RdebugApp(lambda: ScriptedSession(root, start_script=script, ask_script=followup_script(),
                                                 rerun_script=script[:3], token_delay=delay),

@@ -136,9 +136,16 @@ class ScriptedSession:
         elif isinstance(event, AttemptStarted):
             self.attempts.append(ScriptedAttempt(event.attempt, event.sample))
         elif isinstance(event, PatchProposed) and self.attempts:
-            self.attempts[-1].diff = event.diff
+            self._attempt(event.attempt, event.sample).diff = event.diff
         elif isinstance(event, PatchVerified) and self.attempts:
-            self.attempts[-1].verified = event.verified
+            self._attempt(event.attempt, event.sample).verified = event.verified
+
+    def _attempt(self, index: int, sample: int) -> ScriptedAttempt:
+        """The latest attempt ``index``, candidate ``sample`` (the candidates of a round interleave)."""
+        for attempt in reversed(self.attempts):
+            if attempt.index == index and attempt.sample == sample:
+                return attempt
+        return self.attempts[-1]
 
     def start(self) -> Iterator[SessionEvent]:
         self.calls.append(("start",))
@@ -366,3 +373,4 @@ def demo_factory(root: Path, **kwargs) -> Callable[[], ScriptedSession]:
     """A ``session_factory`` for ``RdebugApp`` playing :func:`demo_script`."""
     kwargs.setdefault("start_script", demo_script())
     return lambda: ScriptedSession(root, **kwargs)
+

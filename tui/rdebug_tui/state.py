@@ -50,6 +50,8 @@ class AttemptView:
     cancelled: bool = False  # the user stopped it (Esc) before it finished
     applied: bool = False  # its patch is in the user's files now (u undoes)
     found_by: str = ""  # who proposed it when not the model ("found by search: `<` → `<=` in paging.py:14")
+    candidates: int = 1  # the candidates of its round (decoded together)
+    decode_end: float | None = None  # when its reply ended (its Usage arrived)
 
     @property
     def label(self) -> str:
@@ -59,7 +61,7 @@ class AttemptView:
             return "Follow-up"
         # loops after a follow-up count from 1 again: the label tells them apart
         label = f"Follow-up · attempt {self.attempt}" if self.question else f"Attempt {self.attempt}"
-        return label + (f" · sample {self.sample}" if self.sample > 1 else "")
+        return label + (f" · candidate {self.sample}" if self.candidates > 1 or self.sample > 1 else "")
 
     @property
     def thinking_tokens(self) -> int:
@@ -90,6 +92,7 @@ class Board:
     attempts: list[AttemptView] = field(default_factory=list)
     selected: int = -1
     live: AttemptView | None = None
+    round: list[AttemptView] = field(default_factory=list)  # the latest round's candidates (live: the first)
 
 
 @dataclass
@@ -241,17 +244,21 @@ class UiState:
                 return view
         return self._live()
 
-    def _live(self) -> AttemptView:
+    def _live(self, candidate: int = 0) -> AttemptView:
+        """The view receiving candidate ``candidate``'s deltas (0, or one not known: the live view)."""
+        mates = self.board.round
+        if 0 < candidate < len(mates) and mates[0] is self.live:
+            return mates[candidate]
         return self.live if self.live is not None else self._new_view(AttemptView(None))
 
     def apply(self, event: object, at: float) -> None:  # noqa: C901 - one branch per event type
         if isinstance(event, ev.ThinkingDelta):
-            view = self._live()
+            view = self._live(event.candidate)
             if view.think_start is None:
                 view.think_start = at
             view.thinking.append(event.text)
         elif isinstance(event, ev.AnswerDelta):
-            view = self._live()
+            view = self._live(event.candidate)
             if view.think_end is None:
                 view.think_end = at
                 if view.think_start is None:
@@ -284,8 +291,9 @@ class UiState:
         elif isinstance(event, ev.AttemptStarted):
             self._start_attempt(event, at)
         elif isinstance(event, ev.Usage):
-            view = self._live()
+            view = self._live(event.candidate)
             view.usage = self.last_usage = event
+            view.decode_end = at
             if view.think_end is None:
                 view.think_end = at
         elif isinstance(event, ev.PatchProposed):
@@ -328,18 +336,38 @@ class UiState:
             self.status = f"undone: {', '.join(event.files)} restored"
 
     def _start_attempt(self, event: ev.AttemptStarted, at: float) -> None:
-        live = self.live
+        live, mates = self.live, self.board.round
         if live is not None and live.attempt is None and not live.thinking and not live.answer:
             live.attempt, live.sample = event.attempt, event.sample  # a follow-up became an attempt
-            self.selected = self.attempts.index(live)
+            self.selected = next(i for i, v in enumerate(self.attempts) if v is live)
+            self.board.round = [live]
+            return
+        if live is not None and mates and mates[0] is live and live.attempt == event.attempt \
+                and event.sample == mates[-1].sample + 1 and not event.label:
+            # the next candidate of the round: a view of its own; the panels stay on the first
+            view = AttemptView(event.attempt, event.sample, question=live.question)
+            self.attempts.append(view)
+            mates.append(view)
+            for mate in mates:
+                mate.candidates = len(mates)
             return
         self._finish_live(at)
-        self._new_view(AttemptView(event.attempt, event.sample, found_by=event.label or ""))
+        self.board.round = [self._new_view(AttemptView(event.attempt, event.sample, found_by=event.label or ""))]
 
     def _finish_live(self, at: float, cancelled: bool = False) -> None:
-        if self.live is not None:
-            if self.live.think_start is not None and self.live.think_end is None:
-                self.live.think_end = at
-            self.live.finished = True
-            self.live.cancelled = cancelled
-            self.live = None
+        """The stream ended (the session's Done, or the next attempt): every candidate of the round ends."""
+        live = self.live
+        views = self.board.round if self.board.round and self.board.round[0] is live else [live]
+        for view in views:
+            if view is None or view.finished:
+                continue
+            if view.think_start is not None and view.think_end is None:
+                view.think_end = at
+            if view.think_start is not None and view.decode_end is None:
+                view.decode_end = at
+            view.finished = True
+            view.cancelled = cancelled and (view is live or view.verify in ("none", "verifying"))
+        winner = next((v for v in views if v is not None and v.verify == "verified"), None)
+        if winner is not None and live is not None and self.current is live:  # the user stayed on the first
+            self.selected = next(i for i, v in enumerate(self.attempts) if v is winner)
+        self.live = None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.widgets import Footer, Static
 
+from rdebug_tui.candidates import round_of
 from rdebug_tui.state import UiState
 
 
@@ -52,8 +53,12 @@ def status_text(state: UiState, model_label: str, live_tps: float | None) -> Tex
     if state.stats is not None and state.stats.n_ctx:
         used = usage.prompt_tokens + usage.thinking_tokens + usage.answer_tokens if usage else 0
         text.append(f" │ ctx {used:,}/{state.stats.n_ctx:,}" if usage else f" │ ctx –/{state.stats.n_ctx:,}")
+    k = len(round_of(state.attempts, state.live or state.current))  # candidates decoded together
     if live_tps is not None and not (state.stats is not None and state.stats.backend == "replay"):
-        text.append(f" │ {live_tps:.1f} tok/s")  # (a replay's speed means nothing)
+        text.append(f" │ {live_tps:.1f} tok/s")  # (a replay's speed means nothing); with k > 1, theirs together
+        text.append(f" k={k}" if k > 1 else "")
+    elif k > 1:
+        text.append(f" │ {k} candidates")
     if state.fatal is None and not state.all_pass:
         budget = effective_budget(state)
         text.append(f" │ thinking {'on' if state.thinking_effective else 'off'} (m) · budget {budget} (+/-)")
