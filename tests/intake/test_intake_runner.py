@@ -192,3 +192,13 @@ def test_sigterm_handler_kills_groups_run_on_a_worker_thread(tmp_path):
             host.kill()
         if pidfile.is_file() and _alive(int(pidfile.read_text())):
             os.kill(int(pidfile.read_text()), 9)
+
+
+def test_nice_lowers_the_commands_priority(tmp_path):
+    import os
+
+    base = os.nice(0)
+    result = run_command([sys.executable, "-c", "import os; print(os.nice(0))"], tmp_path, nice=5)
+    assert result.passed and int(result.output.split()[-1]) == min(19, base + 5)
+    plain = run_command([sys.executable, "-c", "import os; print(os.nice(0))"], tmp_path)
+    assert int(plain.output.split()[-1]) == base

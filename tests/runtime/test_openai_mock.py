@@ -65,3 +65,34 @@ def test_http_error_status():
     b = backend(lambda r: httpx.Response(500, text="boom"))
     events = list(b.generate(REQ))
     assert isinstance(events[-1], Error) and "HTTP 500" in events[-1].message
+
+
+def test_k_candidates_are_concurrent_requests_each_tagged():
+    import threading
+    from dataclasses import replace
+
+    bodies = []
+    lock = threading.Lock()
+    both_in = threading.Barrier(3, timeout=10)  # all three requests are open at the same time
+
+    def handler(request):
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"data": [{"id": "served"}]})
+        body = json.loads(request.content)
+        with lock:
+            bodies.append(body)
+        both_in.wait()
+        return sse([delta(content=f"reply at {body.get('temperature')} {body.get('seed')}")])
+
+    b = backend(handler)
+    ready = [e for e in b.load() if isinstance(e, ModelReady)][0]
+    assert ready.stats.profile.parallel_sequences > 1
+    events = list(b.generate(replace(REQ, n=3)))
+    texts = {}
+    for e in events:
+        if isinstance(e, AnswerDelta):
+            texts[e.candidate] = texts.get(e.candidate, "") + e.text
+    assert sorted(e.candidate for e in events if isinstance(e, Done)) == [0, 1, 2]
+    assert sorted(e.candidate for e in events if isinstance(e, Usage)) == [0, 1, 2]
+    assert len(set(texts.values())) == 3  # candidates 1 and 2 sample hotter
+    assert len({(b.get("temperature"), b.get("seed")) for b in bodies}) == 3

@@ -206,9 +206,10 @@ def _reap(proc: subprocess.Popen) -> None:
 
 def run_command(argv: list[str], cwd: Path, timeout_s: float = 300, cap_bytes: int = 2_000_000,
                 env: dict | None = None, cancel: threading.Event | None = None,
-                dump_stacks: bool = True) -> CommandResult:
+                dump_stacks: bool = True, nice: int = 0) -> CommandResult:
     """Run ``argv`` in ``cwd``; stdout+stderr merged and capped; never raises on test failure.
 
+    ``nice``: lower the command's priority by that much (verification beside a decoding model).
     Setting ``cancel`` kills the group at once (the result says ``cancelled``). Whatever the
     command leaves running in its process group is killed when it ends. On timeout a Python
     command is first asked for its stacks (``dump_stacks``; faulthandler, see parsers/hang.py).
@@ -228,6 +229,11 @@ def run_command(argv: list[str], cwd: Path, timeout_s: float = 300, cap_bytes: i
         raise CommandError(f"cannot execute {argv[0]}: permission denied") from exc
     except OSError as exc:
         raise CommandError(f"cannot run {argv[0]}: {exc.strerror or exc}") from exc
+    if nice > 0:
+        try:  # right after the fork: what it starts inherits it
+            os.setpriority(os.PRIO_PROCESS, proc.pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+        except (OSError, AttributeError):
+            pass
     with _LIVE_LOCK:
         _LIVE_GROUPS.add(proc.pid)
     reader = _CappedReader(proc.stdout, cap_bytes)

@@ -74,6 +74,9 @@ def _relocate(argv: Sequence[str], root: Path, scratch: Path) -> list[str]:
     return out
 
 
+VERIFY_NICE = 5  # test runs yield to the model decoding the other candidates (and to the user's work)
+
+
 def run_tests(argv: Sequence[str], root: Path, scratch: Path, workdir: Path, timeout_s: float,
               cancel: threading.Event | None = None) -> TestRun:
     """Run ``argv`` in the scratch copy, instrumented to report each test (report kept in ``workdir``)."""
@@ -82,7 +85,7 @@ def run_tests(argv: Sequence[str], root: Path, scratch: Path, workdir: Path, tim
     report = workdir / f"report-{secrets.token_hex(8)}.xml"
     run = instrument(_relocate(argv, root, scratch), report)
     result = run_command(run.argv, scratch, timeout_s=timeout_s, env={"PYTHONDONTWRITEBYTECODE": "1"},
-                         cancel=cancel)
+                         cancel=cancel, nice=VERIFY_NICE)
     result.output = clean_output(result.output)
     outcomes = None if result.cancelled else read_outcomes(run, result.output)
     return TestRun(result, outcomes, run.runner)

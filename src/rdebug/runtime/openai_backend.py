@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
+from dataclasses import replace
 from typing import Any, Iterator
 
 import httpx
@@ -12,10 +14,14 @@ import httpx
 from rdebug.events import (
     Done, Error, ModelLoading, ModelProfile, ModelReady, ModelStats, RuntimeEvent, ThinkingDelta, Usage,
 )
-from rdebug.runtime.base import GenerationRequest, sampling_for
+from rdebug.runtime.base import GenerationRequest, Sampling, candidate_sampling, sampling_for
+from rdebug.runtime.candidates import TAGGED
 from rdebug.runtime.catalog import load_catalog
 from rdebug.runtime.fake import estimate_tokens
 from rdebug.runtime.splitter import ThinkingSplitter
+
+
+SERVER_CANDIDATES = 8  # candidates asked of a server at once at most (its slots decide how many run together)
 
 
 class OpenAIBackend:
@@ -42,7 +48,7 @@ class OpenAIBackend:
         )
         self._cancel = threading.Event()
         self.stats: ModelStats | None = None
-        self._resp: httpx.Response | None = None
+        self._resps: set[httpx.Response] = set()  # the streams open now (one per candidate)
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
@@ -71,13 +77,16 @@ class OpenAIBackend:
             model=self.model or served or "remote",
             backend="remote",
             load_s=time.perf_counter() - t0,
-            profile=ModelProfile.from_entry(self.entry, "server", thinking_mode=self.thinking_mode),
+            profile=ModelProfile.from_entry(self.entry, "server", thinking_mode=self.thinking_mode,
+                                            parallel_sequences=SERVER_CANDIDATES),
             extra={"base_url": self.base_url, "served_model": served},
         )
         yield ModelReady(self.stats)
 
-    def _body(self, request: GenerationRequest) -> dict[str, Any]:
+    def _body(self, request: GenerationRequest, candidate: int = 0) -> dict[str, Any]:
         s = sampling_for(request, self.entry.sampling if self.entry.family else None)
+        if candidate:
+            s = candidate_sampling(s or Sampling(), candidate)
         body: dict[str, Any] = {
             "model": self.model or "default",
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
@@ -95,16 +104,47 @@ class OpenAIBackend:
         return body
 
     def generate(self, request: GenerationRequest) -> Iterator[RuntimeEvent]:
+        """One reply, or ``request.n`` candidates through concurrent requests (llama-server and vLLM serve
+        parallel slots); each candidate's events carry its number and end with its own Done."""
         self._cancel.clear()
+        if request.n <= 1:
+            yield from self._stream(request)
+            return
+        merged: queue.Queue = queue.Queue()
+
+        def one(candidate: int) -> None:
+            try:
+                for ev in self._stream(request, candidate):
+                    merged.put(replace(ev, candidate=candidate) if isinstance(ev, TAGGED) else ev)
+            except Exception as exc:  # noqa: BLE001 - one candidate's failure is reported, the others go on
+                merged.put(Error(f"candidate {candidate + 1}: {type(exc).__name__}: {exc}"))
+            finally:
+                merged.put(None)
+
+        threads = [threading.Thread(target=one, args=(c,), name=f"rdebug-openai-{c}", daemon=True)
+                   for c in range(request.n)]
+        for t in threads:
+            t.start()
+        running = len(threads)
+        while running:
+            ev = merged.get()
+            if ev is None:
+                running -= 1
+            else:
+                yield ev
+
+    def _stream(self, request: GenerationRequest, candidate: int = 0) -> Iterator[RuntimeEvent]:
         t0 = time.perf_counter()
         splitter = ThinkingSplitter(self.thinking_mode)
         first: float | None = None
         thinking = answer = 0
         usage: dict[str, Any] = {}
         reason = "stop"
+        resp: httpx.Response | None = None
         try:
-            with self._client.stream("POST", f"{self.base_url}/chat/completions", json=self._body(request)) as resp:
-                self._resp = resp
+            with self._client.stream("POST", f"{self.base_url}/chat/completions",
+                                     json=self._body(request, candidate)) as resp:
+                self._resps.add(resp)
                 if resp.status_code >= 400:
                     detail = resp.read().decode("utf-8", "replace")[:300]
                     yield Error(f"model server answered HTTP {resp.status_code}: {detail}")
@@ -138,7 +178,8 @@ class OpenAIBackend:
                 return
             reason = "cancelled"
         finally:
-            self._resp = None
+            if resp is not None:
+                self._resps.discard(resp)
         yield from splitter.flush()
         seconds = time.perf_counter() - t0
         n_think = thinking if not usage else _scale(usage.get("completion_tokens"), thinking, answer)
@@ -157,8 +198,7 @@ class OpenAIBackend:
 
     def cancel(self) -> None:
         self._cancel.set()
-        resp = self._resp
-        if resp is not None:
+        for resp in list(self._resps):
             try:
                 resp.close()  # unblocks a read waiting on the server
             except Exception:  # noqa: BLE001 - closing from another thread is best effort

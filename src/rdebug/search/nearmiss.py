@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from rdebug.events import SessionEvent, Status
-from rdebug.patch.diff import Patch, make_patch, validate_patch
+from rdebug.patch.diff import make_patch, validate_patch
 from rdebug.patch.attempt import Attempt, rank
 from rdebug.patch.testfiles import edited_tests
 from rdebug.search.candidates import Candidate
@@ -134,7 +134,6 @@ class NearMissSource(SearchSource):
 
     def _search(self) -> Iterator[SessionEvent]:
         from rdebug.patch.verify import run_baseline
-        from rdebug.search.pool import SearchPool
 
         job = self.job
         model = [a for s in self.earlier if not isinstance(s, SearchSource) for a in s.attempts]
@@ -157,25 +156,8 @@ class NearMissSource(SearchSource):
         baseline = next((b for s in self.earlier if (b := getattr(s, "_baseline", None)) is not None), None)
         if baseline is None:
             baseline = run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
-        if self.cancelled:
-            return None
-        self._baseline = baseline
-        pool = SearchPool(job.root, job.command, regression_cmd=job.regression_cmd, baseline=baseline,
-                          targets=[], timeout_s=job.timeout_s, max_count=self.max_count,
-                          max_seconds=self.max_seconds, workers=self.workers, cancel=self._cancel)
-        hit = None
-        for result in pool.run(found):
-            self.tried = pool.tried
-            self.tried_diffs.add(result.candidate.patch.diff)
-            if result.result.verified:
-                hit = result
-                break
-        self.tried, self.capped = pool.tried, pool.capped
-        if hit is None and not self.cancelled:
-            cap = {"time": f", stopped at the {self.max_seconds:g} s cap",
-                   "count": f", stopped at the {self.max_count} candidates cap"}.get(self.capped or "", "")
-            yield Status(f"search: no edit near the model's attempts made the tests pass ({self.tried} tried{cap})")
-        return hit
+        return (yield from self._verify(found, baseline, shown, "no edit near the model's attempts made the tests "
+                                                                "pass"))
 
 
 def near_miss_source(job: "Job", backend, opts: "RoundOptions") -> NearMissSource:

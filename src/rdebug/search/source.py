@@ -78,7 +78,6 @@ class SearchSource(Candidates):
     def _search(self) -> Iterator[SessionEvent]:
         from rdebug.patch.verify import run_baseline
         from rdebug.search.candidates import candidates
-        from rdebug.search.pool import SearchPool
         from rdebug.search.suspicious import suspicious_lines
 
         job = self.job
@@ -93,14 +92,20 @@ class SearchSource(Candidates):
         yield Status(f"search: trying {shown} small edits at {len({(s.path, s.line) for s in lines})} "
                      f"suspicious lines (at most {self.max_seconds:g} s) …")
         baseline = run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
+        return (yield from self._verify(found, baseline, shown, "no edit made the tests pass"))
+
+    def _verify(self, found: list, baseline, shown: int, nothing: str) -> Iterator[SessionEvent]:
+        """Verify ``found`` in the pool until one passes; returns it (a ``Tried``) or None."""
+        from rdebug.search.pool import SearchPool
+
+        job = self.job
         if self.cancelled:
             return None
         self._baseline = baseline
         # every test the failing command failed before must pass (not only the first failure's): a small edit
         # that fixes one of two failing tests is the "plausible but wrong" fix the search must not report
-        targets: list[str] = []
         pool = SearchPool(job.root, job.command, regression_cmd=job.regression_cmd, baseline=baseline,
-                          targets=targets, timeout_s=job.timeout_s, max_count=self.max_count,
+                          targets=[], timeout_s=job.timeout_s, max_count=self.max_count,
                           max_seconds=self.max_seconds, workers=self.workers, cancel=self._cancel)
         hit = None
         for tried in pool.run(found):
@@ -115,7 +120,7 @@ class SearchSource(Candidates):
         if hit is None and not self.cancelled:
             cap = {"time": f", stopped at the {self.max_seconds:g} s cap",
                    "count": f", stopped at the {self.max_count} candidates cap"}.get(self.capped or "", "")
-            yield Status(f"search: no edit made the tests pass ({self.tried} tried{cap})")
+            yield Status(f"search: {nothing} ({self.tried} tried{cap})")
         return hit
 
     def _failing_only(self) -> bool:
