@@ -80,8 +80,11 @@ def _common_parser() -> argparse.ArgumentParser:
                         "ends the round)")
     r.add_argument("--no-search", dest="search", action="store_const", const=False, default=None,
                    help="do not try small edits at the suspicious lines before asking the model")
+    r.add_argument("--calls", dest="calls", action="store_const", const=True, default=None,
+                   help="re-run the failing pytest test under a tracer and show the model what it called "
+                        "and returned")
     r.add_argument("--no-calls", dest="calls", action="store_const", const=False, default=None,
-                   help="do not record what the failing test called and returned (pytest) for the model")
+                   help="no call record (the default for now)")
     r.add_argument("--spectrum", dest="spectrum", action="store_const", const=True, default=None,
                    help="run the tests once under a line tracer and show the model the functions only the "
                         "failing test runs (Ochiai)")

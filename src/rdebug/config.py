@@ -44,7 +44,8 @@ class Config:
     search: bool = True  # try small edits at suspicious lines before asking the model (rdebug.search)
     search_max: int = 300  # candidates the search verifies at most
     search_seconds: float = 60.0  # wall time of the search at most
-    calls: bool = True  # record what the failing test called and returned (pytest; rdebug.facts)
+    calls: bool = False  # show the model what the failing test called and returned (pytest; rdebug.facts);
+    # off: on 16 model-only cases it fixed 3 either way and cost ~7 s a case (bench figures in the README)
     spectrum: bool = False  # run the suite once under a per-test line tracer; Ochiai ranks functions (rdebug.facts)
     models_dir: str | None = None  # None: platformdirs user data dir / models
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)

@@ -119,12 +119,12 @@ def test_the_snippet_is_budgeted_like_any_other():
 
 
 def test_rdebug_context_json_shows_calls(shop):
-    out = subprocess.run([sys.executable, "-m", "rdebug", "context", "--json", "--root", str(shop), "--",
-                          *_command()], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-m", "rdebug", "context", "--json", "--calls", "--root", str(shop),
+                          "--", *_command()], capture_output=True, text=True, timeout=120)
     doc = json.loads(out.stdout)
     calls = doc["calls"]
     assert calls["recorded"] and calls["skipped"] is None and calls["test_id"] == TEST_ID
     assert calls["calls"][0]["name"] == "ship_cost" and calls["calls"][0]["ret"] == "90.0"
-    off = subprocess.run([sys.executable, "-m", "rdebug", "context", "--json", "--no-calls", "--root", str(shop),
+    off = subprocess.run([sys.executable, "-m", "rdebug", "context", "--json", "--root", str(shop),
                           "--", *_command()], capture_output=True, text=True, timeout=120)
-    assert json.loads(off.stdout)["calls"] is None
+    assert json.loads(off.stdout)["calls"] is None  # off by default

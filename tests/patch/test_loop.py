@@ -70,6 +70,7 @@ def test_samples_per_attempt_stop_at_first_verified(cart_repo):
     assert loop.best.sample == 2 and backend.calls == 3  # the scripted replies come faster than a test run
     assert [a.verified for a in loop.attempts] == [False, True, False]
     assert "verified first" in loop.attempts[2].reason
+    assert [a.to_json()["state"] for a in loop.attempts] == ["failed", "verified", "stopped"]
     assert [e.sample for e in events if isinstance(e, PatchVerified)] == [1, 2]
     assert [type(e) for e in events[:3]] == [AttemptStarted] * 3
 

@@ -59,7 +59,21 @@ class Attempt:
             "tests_pass": self.tests_pass,
             "verdict": self.reason,
             "checked": self.checked,
+            "state": self.state,
+            "agreement": self.agreement,
         }
+
+    @property
+    def state(self) -> str:
+        """One word for a candidate: verified, failed, rejected, stopped (another was verified first) or
+        proposed (not run)."""
+        if self.verified:
+            return "verified"
+        if (self.rejected_reason or "").startswith("stopped") or self.reason.startswith("not run"):
+            return "stopped"
+        if self.patch is None:
+            return "rejected"
+        return "failed" if self.output_tail or self.failures is not None else "proposed"
 
 
 CUT_SHORT = {
