@@ -7,6 +7,8 @@ Rounds alternate (bare, k=1, k=2, ... then the reverse order) so machine noise s
 Printed per k: aggregate decode tok/s (all candidates' tokens ÷ the decoding time), the ratio to the engine's
 k=1, and the wall time of the whole request against k=1's. Targets on 2 cores with the default model:
 k=4 >= 2.5x k=1 aggregate; the engine's k=1 >= 0.98x a bare llama-cpp-python streaming loop.
+Then the cancel latency of a k-candidate request while it decodes (target < 250 ms until every candidate's
+Done has arrived).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_runtime import bare_llama, bare_throughput  # noqa: E402
 
 from rdebug.config import Config  # noqa: E402
-from rdebug.events import ModelReady, Usage  # noqa: E402
+from rdebug.events import AnswerDelta, Done, ModelReady, Usage  # noqa: E402
 from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling  # noqa: E402
 from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions  # noqa: E402
 from rdebug.runtime.sources import resolve_model  # noqa: E402
@@ -44,6 +47,31 @@ def engine_round(b: LlamaBackend, k: int, tokens: int) -> tuple[float, float]:
     generated = sum(u.thinking_tokens + u.answer_tokens for u in usages)
     decode_s = max(u.seconds - u.ttft_s for u in usages)
     return (generated - len(usages)) / decode_s if decode_s > 0 else 0.0, wall
+
+
+def cancel_latency_ms(b: LlamaBackend, k: int, after_tokens: int = 20) -> float:
+    """Milliseconds from ``cancel()`` to the last candidate's Done, cancelled while all k decode."""
+    req = GenerationRequest([ChatMessage("user", PROMPT)], max_tokens=1000, sampling=SAMPLING, thinking=False, n=k)
+    decoding, done_at = threading.Event(), []
+    seen = [0]
+
+    def consume() -> None:
+        for ev in b.generate(req):
+            if isinstance(ev, AnswerDelta):
+                seen[0] += 1
+                if seen[0] >= after_tokens:
+                    decoding.set()
+            elif isinstance(ev, Done):
+                done_at.append(time.perf_counter())
+        decoding.set()
+
+    t = threading.Thread(target=consume)
+    t.start()
+    decoding.wait(300)
+    t0 = time.perf_counter()
+    b.cancel()
+    t.join(60)
+    return (max(done_at) - t0) * 1000 if len(done_at) == k else float("nan")
 
 
 def main() -> None:
@@ -83,6 +111,7 @@ def main() -> None:
                 rate, wall = engine_round(b, int(name[2:]), a.tokens)
                 rates[name].append(rate)
                 walls[name].append(wall)
+        cancels = {k: statistics.median(cancel_latency_ms(b, k) for _ in range(3)) for k in ks if k > 1}
     finally:
         b.close()
     one = statistics.median(rates["k=1"])
@@ -95,6 +124,8 @@ def main() -> None:
         print(f"k={k:<2} aggregate {rate:6.1f} tok/s  {rate / one:.2f}x k=1   request {wall:5.1f} s "
               f"({wall / wall_one:.2f}x k=1's time for {k} candidates)")
     print("targets: k=4 >= 2.5x k=1 aggregate (2 cores, default model)")
+    for k, ms in cancels.items():
+        print(f"cancel while k={k} decode: every candidate done after {ms:.0f} ms (median of 3; target < 250)")
 
 
 if __name__ == "__main__":

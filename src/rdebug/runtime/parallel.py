@@ -166,7 +166,8 @@ def run_parallel(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
                 out, last_flush = [], now
             if not live:
                 break
-            rc = buf.decode(ctx)
+            with _Abort(st, cancel):  # a k-token step takes long: cancel aborts it inside llama.cpp
+                rc = buf.decode(ctx)
             if rc != 0:  # 1: no room left in the cache; 2: aborted; < 0: an error
                 if rc < 0:
                     raise RuntimeError(f"llama_decode failed ({rc})")
