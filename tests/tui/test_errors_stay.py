@@ -15,18 +15,10 @@ from rdebug_tui.scripted import demo_script
 from rdebug_tui.three_failures import make_three_failure_repo
 from rdebug_tui.widgets.statusbar import StatusBar
 
-from tui_helpers import SIZE, make_app, run, settle, text_of
+from tui_helpers import SIZE, make_app, run, settle, text_of, until
 
 COMMAND = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 
-
-async def _until(pilot, app, check, tries: int = 300) -> None:
-    for _ in range(tries):
-        await app.flush_now()
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app did not get there")
 
 
 def _run_real(root, cfg, request, key_after_screen: str = "escape"):
@@ -34,7 +26,7 @@ def _run_real(root, cfg, request, key_after_screen: str = "escape"):
 
     async def go():
         async with app.run_test(size=SIZE) as pilot:
-            await _until(pilot, app, lambda: isinstance(app.screen, ErrorScreen))
+            await until(pilot, app, lambda: isinstance(app.screen, ErrorScreen))
             await pilot.pause(0.3)
             for _ in range(20):  # it stays: no timeout takes it away
                 await app.flush_now()

@@ -18,7 +18,7 @@ from rdebug_tui.app import RdebugApp
 from rdebug_tui.widgets.answer import AnswerPanel
 from rdebug_tui.widgets.patch import PatchPanel
 
-from tui_helpers import SIZE, run, text_of
+from tui_helpers import SIZE, run, text_of, until
 
 pytestmark = pytest.mark.search
 
@@ -56,14 +56,6 @@ def _project(tmp_path):
     return root
 
 
-async def _until(pilot, app, check, tries: int = 600) -> None:
-    for _ in range(tries):
-        await app.flush_now()
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app did not get there")
-
 
 def test_a_search_found_fix_with_the_models_explanation_streaming(tmp_path):
     root = _project(tmp_path)
@@ -74,13 +66,13 @@ def test_a_search_found_fix_with_the_models_explanation_streaming(tmp_path):
 
     async def go():
         async with app.run_test(size=SIZE) as pilot:
-            await _until(pilot, app, backend.held.is_set)
+            await until(pilot, app, backend.held.is_set, tries=600)
             answer = app.query_one(AnswerPanel).markdown
-            await _until(pilot, app, lambda: len(answer.source) >= HOLD_AT)
+            await until(pilot, app, lambda: len(answer.source) >= HOLD_AT, tries=600)
             midway = (answer.source, str(app.query_one(PatchPanel).border_title), text_of(app, "#patch-verify"),
                       bool(app.busy), "".join(app.state.attempts[-1].thinking))
             backend.release.set()
-            await _until(pilot, app, lambda: not app.busy and answer.source == ANSWER)
+            await until(pilot, app, lambda: not app.busy and answer.source == ANSWER, tries=600)
             after = (answer.source, str(app.query_one(PatchPanel).border_title), text_of(app, "#patch-diff"))
             await pilot.press("q")
             await pilot.pause(0.1)

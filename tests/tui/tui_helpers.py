@@ -68,3 +68,13 @@ def hanging_in_thinking() -> list:
     problem = demo_problem()
     return [ev.ProblemFound(problem), ev.ContextBuilt(demo_context(problem)), ev.ModelReady(demo_stats()),
             ev.AttemptStarted(1), *(ev.ThinkingDelta(w) for w in words(THINKING)[:20]), Hang()]
+
+
+async def until(pilot, app: RdebugApp, check, tries: int = 300) -> None:
+    """Flush and pause until ``check()`` holds (a real session's worker threads run meanwhile)."""
+    for _ in range(tries):
+        await app.flush_now()
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app did not get there")
