@@ -9,7 +9,8 @@ Checks: ``build`` (llama-cpp-python 0.3.36 for CUDA from the trimmed source tree
 ``doctor`` (says GPU, lists the device), ``offload`` (llama.cpp's log says N/N layers, the stats say
 cuda and the device), ``greedy`` (the same greedy text with an f16 and a q8_0 KV cache and with
 gpu_layers=0), ``cancel`` (cancel while the prompt is processed: Done("cancelled")), ``parallel``
-(skipped until the candidates issue lands), ``no_devices`` (``CUDA_VISIBLE_DEVICES=""``: the load
+(4 candidates decoded in one llama.cpp batch: each streams, ends with its Usage and Done, and the first,
+greedy, writes the same text as a reply alone), ``no_devices`` (``CUDA_VISIBLE_DEVICES=""``: the load
 falls back to the CPU and says so).
 
 1. Prepare, on this machine (network, the CPU .venv; once, ~1 minute)::
@@ -327,7 +328,7 @@ def run_checks(report: Report, model: Path) -> None:
                **({} if gpu else {"note": "f16 vs q8_0 KV on the CPU only; the GPU runs were skipped: " + no_gpu}))
 
     check_cancel(report, model)
-    report.put("parallel", "skipped", reason="parallel sequences arrive with the candidates issue")
+    check_parallel(report, model, gpu)
 
     if gpu:
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # the worker processes inherit it
@@ -344,6 +345,42 @@ def run_checks(report: Report, model: Path) -> None:
             del os.environ["CUDA_VISIBLE_DEVICES"]
     else:
         report.put("no_devices", "skipped", reason=no_gpu)
+
+
+def check_parallel(report: Report, model: Path, gpu: bool, k: int = 4, tokens: int = 24) -> None:
+    """k candidates in one batch (runtime/parallel.py): all stream and end; candidate 1 (greedy) matches the
+    single reply; the aggregate tokens/s beside the single reply's."""
+    from rdebug.events import AnswerDelta, Done, ThinkingDelta, Usage
+    from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling
+
+    b, _, error = load(model)
+    if error:
+        report.put("parallel", "failed", error=error)
+        return
+    greedy = Sampling(temperature=0.0, top_k=1, top_p=1.0, min_p=0.0, repeat_penalty=1.0, seed=1)
+    messages = [ChatMessage("user", "Explain the failing test in one line.")]
+    try:
+        t0 = time.perf_counter()
+        single = greedy_text(b, tokens)
+        single_s = time.perf_counter() - t0
+        texts, usages, dones = [""] * k, [0] * k, [None] * k
+        t0 = time.perf_counter()
+        for e in b.generate(GenerationRequest(messages, max_tokens=tokens, thinking=False, sampling=greedy, n=k)):
+            c = getattr(e, "candidate", 0)
+            if isinstance(e, (AnswerDelta, ThinkingDelta)):
+                texts[c] += e.text
+            elif isinstance(e, Usage):
+                usages[c] = e.thinking_tokens + e.answer_tokens
+            elif isinstance(e, Done):
+                dones[c] = e.reason
+        batch_s = time.perf_counter() - t0
+    finally:
+        b.close()
+    ok = all(texts) and all(d is not None and d != "cancelled" for d in dones)
+    report.put("parallel", "ok" if ok else "failed", k=k, device="gpu" if gpu else "cpu", done=dones,
+               tokens=usages, first_matches_single=texts[0] == single,
+               single_tok_s=round(tokens / single_s, 1) if single_s else None,
+               batch_tok_s=round(sum(usages) / batch_s, 1) if batch_s else None)
 
 
 def check_cancel(report: Report, model: Path) -> None:

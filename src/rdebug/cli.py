@@ -31,7 +31,7 @@ MODEL_COMMANDS = {None, "fix", "ask", "eval", "demo"}
 CONFIG_FLAGS = (
     "model", "backend", "base_url", "gpu_layers", "ctx", "threads", "kv_type", "max_tokens",
     "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "all_candidates", "models_dir",
-    "repack", "flash_attn", "search", "spectrum", "calls",
+    "repack", "flash_attn", "search", "search_beside", "spectrum", "calls",
 )
 
 EPILOG = """intake (how rdebug learns what is broken):
@@ -79,7 +79,9 @@ def _common_parser() -> argparse.ArgumentParser:
                    help="verify every candidate of a round and rank them (default: the first verified one "
                         "ends the round)")
     r.add_argument("--no-search", dest="search", action="store_const", const=False, default=None,
-                   help="do not try small edits at the suspicious lines before asking the model")
+                   help="do not try small edits at the suspicious lines")
+    r.add_argument("--search-first", dest="search_beside", action="store_const", const=False, default=None,
+                   help="run the search before the model's attempts (default: while the model decodes)")
     r.add_argument("--calls", dest="calls", action="store_const", const=True, default=None,
                    help="re-run the failing pytest test under a tracer and show the model what it called "
                         "and returned")

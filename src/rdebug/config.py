@@ -44,6 +44,7 @@ class Config:
     search: bool = True  # try small edits at suspicious lines before asking the model (rdebug.search)
     search_max: int = 300  # candidates the search verifies at most
     search_seconds: float = 60.0  # wall time of the search at most
+    search_beside: bool = True  # the search runs while the model decodes (False: before the model's attempts)
     calls: bool = False  # show the model what the failing test called and returned (pytest; rdebug.facts);
     # off: on 16 model-only cases it fixed 3 either way and cost ~7 s a case (bench figures in the README)
     spectrum: bool = False  # run the suite once under a per-test line tracer; Ochiai ranks functions (rdebug.facts)

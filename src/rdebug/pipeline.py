@@ -92,16 +92,18 @@ class RoundOptions:
     verify: bool = True
     question: bool = False  # the last turn of ``history`` is a follow-up question: one reply
     history: list[ChatMessage] = field(default_factory=list)
-    search: bool = True  # the mutation search runs first (rdebug.search)
+    search: bool = True  # the mutation search (rdebug.search)
     search_max: int = 300
     search_seconds: float = 60.0
+    search_beside: bool = True  # the search runs while the model decodes (else before it)
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
         base = cls(attempts=cfg.attempts, samples=cfg.samples, all_candidates=cfg.all_candidates,
                    thinking=cfg.thinking,
                    think_budget=cfg.think_budget, max_tokens=cfg.max_tokens, search=cfg.search,
-                   search_max=cfg.search_max, search_seconds=cfg.search_seconds)
+                   search_max=cfg.search_max, search_seconds=cfg.search_seconds,
+                   search_beside=cfg.search_beside)
         return replace(base, **overrides)
 
 
@@ -134,7 +136,8 @@ def model_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSou
 
 def search_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSource:
     """The mutation search: small edits at the suspicious lines, verified in a small pool; a verified one
-    ends the round (the model explains it). Cheap, so it runs before the model."""
+    ends the round (the model explains it). It runs beside the model's loop that follows it
+    (``search_beside``), else before it."""
     from rdebug.search.source import search_source as make
 
     return make(job, backend, opts)
@@ -193,6 +196,25 @@ class CandidateRound(Candidates):
             self.history = list(source.history)
             if self.fatal or any(a.verified for a in source.attempts):
                 return
+
+
+def side_by_side(sources: Sequence[CandidateSource]) -> list[CandidateSource]:
+    """The search (when it is on) and the model's loop right after it become one source: the search runs on
+    a thread beside the model (``rdebug.search.beside``)."""
+    from rdebug.patch.loop import RepairLoop
+    from rdebug.search.beside import SearchBesideModel
+    from rdebug.search.nearmiss import NearMissSource
+    from rdebug.search.source import SearchSource
+
+    out: list[CandidateSource] = []
+    for source in sources:
+        last = out[-1] if out else None
+        if (isinstance(source, RepairLoop) and isinstance(last, SearchSource) and not isinstance(last, NearMissSource)
+                and last.enabled and not source.question):
+            out[-1] = SearchBesideModel(last, source, all_candidates=source.all_candidates)
+        else:
+            out.append(source)
+    return out
 
 
 # --- the pipeline -----------------------------------------------------------------------------------------
@@ -277,7 +299,8 @@ class Pipeline:
         if self.backend is None:
             raise ModelError("no model loaded")
         opts = opts or RoundOptions.from_config(self.cfg)
-        return CandidateRound([make(job, self.backend, opts) for make in self.sources], opts.history)
+        sources = [make(job, self.backend, opts) for make in self.sources]
+        return CandidateRound(side_by_side(sources) if opts.search_beside else sources, opts.history)
 
 
 # --- verification and apply -------------------------------------------------------------------------------

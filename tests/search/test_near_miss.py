@@ -17,7 +17,7 @@ from rdebug.patch.loop import Attempt
 from rdebug.pipeline import DEFAULT_SOURCES, Pipeline, gather, model_source, search_source
 from rdebug.runtime.fake import ScriptedBackend
 from rdebug.search.nearmiss import NearMissSource, changed_lines, near_candidates, near_misses
-from rdebug.search.source import SearchAttempt
+from rdebug.search.source import SearchAttempt, search_of
 
 pytestmark = pytest.mark.search
 
@@ -116,7 +116,7 @@ def test_a_near_miss_plus_one_edit_is_found_and_explained(tmp_path):
     assert (root / "window.py").read_text() == BUGGY  # verified in scratch copies only
     near = next(s for s in rnd.sources if isinstance(s, NearMissSource))
     assert [a.index for a in near.near] == [1] and near.tried >= 1
-    first = rnd.sources[0]
+    first = search_of(rnd)
     assert first.tried >= 1 and not first.attempts  # the search alone found nothing: no single edit fixes it
     assert near.tried_diffs.isdisjoint(first.tried_diffs)
     # the model was asked for a fix, then to explain the found one, after its own turn

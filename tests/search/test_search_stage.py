@@ -47,7 +47,8 @@ def test_fix_finds_a_bench_bug_by_search_with_a_useless_model(tmp_path, capsys):
     assert code == 0
     assert doc["verified"] is True and doc["source"] == "search"
     assert "+    if age >= SENIOR_FROM:" in doc["patch"]
-    assert doc["attempts"][0]["label"] == "found by search: `>` → `>=` in tickets.py:16"
+    found = [a for a in doc["attempts"] if a.get("source") == "search"]
+    assert [a["label"] for a in found] == ["found by search: `>` → `>=` in tickets.py:16"]
     assert (root / "tickets.py").read_text() == before  # not applied without --yes
     assert doc["explanation"] == "I am not sure what is wrong here."  # the model's words on the found fix
 
@@ -63,10 +64,19 @@ def test_fix_prints_the_models_explanation_of_a_search_fix_without_a_terminal(tm
     assert "the model's explanation: Age 65 is a senior, so the comparison must include it." in err
 
 
+def _round(root: Path, case, backend, **cfg):
+    pipeline = Pipeline(Config(**{"attempts": 1, **cfg}), lambda _cfg: backend)
+    list(pipeline.load())
+    intake = gather(IntakeRequest(root=root, command=case_argv(case.command), timeout_s=60))
+    job = pipeline.prepare(intake.problems[0], root, intake.command, regressions=False, timeout_s=60)
+    rnd = pipeline.candidates(job)
+    return rnd, list(rnd.run())
+
+
 def test_the_model_explains_a_fix_the_search_found(tmp_path):
     case, root = _case(tmp_path, "16-ticket-age-boundary")
     backend = ScriptedBackend([EXPLANATION])
-    pipeline = Pipeline(Config(attempts=1), lambda _cfg: backend)
+    pipeline = Pipeline(Config(attempts=1, search_beside=False), lambda _cfg: backend)
     list(pipeline.load())
     intake = gather(IntakeRequest(root=root, command=case_argv(case.command), timeout_s=60))
     job = pipeline.prepare(intake.problems[0], root, intake.command, regressions=False, timeout_s=60)
@@ -83,6 +93,42 @@ def test_the_model_explains_a_fix_the_search_found(tmp_path):
     assert [(e.source, e.label) for e in started] == [("search", best.label)]
     assert "verified by the failing test only" not in best.reason  # the case's other tests ran too
     assert search_of(rnd).tried >= 1
+
+
+def test_beside_the_model_a_search_fix_halts_the_decoding_model_and_is_explained(tmp_path):
+    case, root = _case(tmp_path, "16-ticket-age-boundary")
+    slow = "<think>" + "Let me look at every line of the ticket code very carefully. " * 40 + "</think>No idea."
+    backend = ScriptedBackend([slow, EXPLANATION], delay_s=0.05, chunk_size=2)
+    rnd, events = _round(root, case, backend)
+    best = rnd.best
+    assert isinstance(best, SearchAttempt) and best.verified and best.index == 2
+    model = rnd.attempts[0]
+    assert not isinstance(model, SearchAttempt)
+    assert model.rejected_reason == "stopped: the search found a verified fix"
+    assert len(model.thinking) < len(slow) // 2  # stopped while it decoded
+    assert len(backend.requests) == 2 and "`>` → `>=` in tickets.py:16" in backend.requests[1].messages[-1].content
+    assert "Real cause: yes" in best.answer
+    started = [(e.attempt, e.source) for e in events if type(e).__name__ == "AttemptStarted"]
+    assert started == [(1, "model"), (2, "search")]
+    statuses = [e.message for e in events if type(e).__name__ == "Status"]
+    assert any(m.startswith("search: trying") for m in statuses)
+
+
+def test_beside_the_model_a_model_fix_verified_first_stops_the_search(tmp_path):
+    case, root = _case(tmp_path, "16-ticket-age-boundary")
+    fix = ("tickets.py\n```python\n<<<<<<< SEARCH\n    if age > SENIOR_FROM:\n=======\n"
+           "    if age >= SENIOR_FROM:\n>>>>>>> REPLACE\n```\n")
+    backend = ScriptedBackend([fix])
+    rnd, _events = _round(root, case, backend, search_seconds=600)
+    assert rnd.best is not None and rnd.best.verified
+    assert not any(isinstance(a, SearchAttempt) for a in rnd.attempts)  # the search stopped, unreported
+    assert len(backend.requests) == 1  # no explanation asked: the model's own fix
+
+
+def test_search_first_runs_the_search_before_the_model():
+    _, args = parse_args(["fix", "--search-first"])
+    assert args.search_beside is False and Config().search_beside is True
+    assert RoundOptions.from_config(Config(search_beside=False)).search_beside is False
 
 
 def test_no_search_turns_the_stage_off():

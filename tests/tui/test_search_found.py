@@ -39,6 +39,9 @@ class HeldBackend(ScriptedBackend):
 
     def generate(self, request):
         answered = 0
+        if "A search for small edits found" not in request.messages[-1].content:  # the model's own fix request
+            yield from super().generate(request)
+            return
         for event in super().generate(request):
             yield event
             if isinstance(event, ev.AnswerDelta):
@@ -85,5 +88,51 @@ def test_a_search_found_fix_with_the_models_explanation_streaming(tmp_path):
     assert "verified" in verify and "verified by the failing test only" in verify  # no other tests ran
     assert final == ANSWER and LABEL in final_title
     assert "return value <= limit" in diff
-    assert len(backend.requests) == 1  # the explanation only: the verified search fix ended the round
+    # the model was asked for its own fix while the search ran beside it, then to explain the found one
+    assert len(backend.requests) == 2 and "A search for small edits" in backend.requests[1].messages[-1].content
     assert (root / "limits.py").read_text() == "def within(value, limit):\n    return value < limit\n"
+
+
+class SlowFixBackend(ScriptedBackend):
+    """The model's own fix request streams slowly (until cancelled); the explanation comes at once."""
+
+    def __init__(self) -> None:
+        super().__init__([REPLY])
+        self.fix_cancelled = False
+
+    def generate(self, request):
+        if "A search for small edits found" in request.messages[-1].content:
+            yield from super().generate(request)
+            return
+        self._cancel.clear()
+        self.requests.append(request)
+        for _ in range(600):  # 60 s of thinking unless cancelled
+            if self._cancel.wait(0.1):
+                self.fix_cancelled = True
+                yield ev.Done("cancelled")
+                return
+            yield ev.ThinkingDelta("Let me read the code again. ")
+        yield ev.Done("stop")
+
+
+def test_a_search_fix_found_beside_the_model_stops_its_stream_and_shows_the_fix(tmp_path):
+    root = _project(tmp_path)
+    backend = SlowFixBackend()
+    request = IntakeRequest(root, command=[sys.executable, "check.py"], timeout_s=60)
+    app = RdebugApp(lambda: DebugSession(root, Config(attempts=1), request, lambda _cfg: backend),
+                    model_label="test-model")
+
+    async def go():
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, app, lambda: not app.busy and len(backend.requests) == 2, tries=900)
+            views = [(v.attempt, v.found_by, v.cancelled or v.finished) for v in app.state.attempts]
+            title = str(app.query_one(PatchPanel).border_title)
+            answer = app.query_one(AnswerPanel).markdown.source
+            await pilot.press("q")
+            await pilot.pause(0.1)
+            return views, title, answer
+
+    views, title, answer = run(go())
+    assert backend.fix_cancelled  # the model's stream stopped when the search's fix verified
+    assert [(a, f) for a, f, _ in views] == [(1, ""), (2, LABEL)] and all(done for _, _, done in views)
+    assert LABEL in title and answer == ANSWER

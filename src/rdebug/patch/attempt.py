@@ -32,6 +32,7 @@ class Attempt:
     tests_pass: bool = False  # verification passed, test edits aside (``verified`` when it edits no test)
     reason: str = ""  # the verdict in one line: why not verified, or what was checked
     checked: str = ""  # how the tests were judged ("checked per test, from the junit report", or exit code only)
+    preferred: bool = False  # the model chose it among several verified search fixes
 
     def take(self, ev: object) -> bool:
         """Keep a streamed event's text or usage; False for any other event."""
@@ -83,12 +84,12 @@ CUT_SHORT = {
 
 
 def rank(attempt: Attempt) -> tuple:
-    """Sort key, best first: verified, then passing only with test edits, then fewer failures, then the
-    smallest diff, then agreement (a patch several candidates proposed)."""
+    """Sort key, best first: verified, then passing only with test edits, then fewer failures, then the one
+    the model preferred, then the smallest diff, then agreement (a patch several candidates proposed)."""
     failures = attempt.failures if attempt.failures is not None else 1 << 30
     size = attempt.patch.changed_lines if attempt.patch else 1 << 30
-    return (not attempt.verified, not attempt.tests_pass, attempt.patch is None, failures, size, -attempt.agreement,
-            attempt.index, attempt.sample)
+    return (not attempt.verified, not attempt.tests_pass, attempt.patch is None, failures, not attempt.preferred,
+            size, -attempt.agreement, attempt.index, attempt.sample)
 
 
 class Candidates:

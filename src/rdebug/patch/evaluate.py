@@ -112,7 +112,7 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
     from rdebug.events import PatchVerified
     from rdebug.intake.model import IntakeRequest
     from rdebug.pipeline import RoundOptions, gather, recheck
-    from rdebug.search.source import SearchSource
+    from rdebug.search.source import searches_of
 
     started = time.perf_counter()
     argv = case_argv(case.command)
@@ -144,7 +144,7 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
         fixed = patch is not None and recheck(job, patch)  # a timeout is not fixed
         tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in attempts if a.usage)
         first = attempts[0] if attempts else None
-        searches = [s for s in rnd.sources if isinstance(s, SearchSource)]  # the search, and its near-miss pass
+        searches = searches_of(rnd)  # the search, and its near-miss pass
         seconds = time.perf_counter() - started
         return CaseResult(
             case.name, fixed, seconds,

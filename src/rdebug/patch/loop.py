@@ -94,10 +94,18 @@ class RepairLoop(Candidates):
         self.targets = list(targets) if targets is not None else [problem.test_id] if problem.test_id else []
         self._baseline: Baseline | None = None
         self._round_stop = threading.Event()  # set when a candidate of the running round is verified
+        self.halted: str | None = None  # why ``halt`` stopped the loop
         super().__init__()
 
     def cancel(self) -> None:
         self._cancel.set()
+        self.backend.cancel()
+
+    def halt(self, reason: str) -> None:
+        """Stop the loop because a fix was found elsewhere (the search beside it): the decoding candidates
+        stop with ``reason``, no further attempt starts; a verification already running finishes."""
+        self.halted = reason
+        self._round_stop.set()
         self.backend.cancel()
 
     def _candidates(self) -> list[str]:
@@ -130,7 +138,7 @@ class RepairLoop(Candidates):
         messages = prefix + turns
         picked: Attempt | None = None
         for number in range(1, self.max_attempts + 1):
-            if self.cancelled:
+            if self.cancelled or self.halted:
                 self.history = turns
                 return
             batch = [Attempt(number, sample) for sample in range(1, self.samples + 1)]
@@ -140,7 +148,7 @@ class RepairLoop(Candidates):
                 self.history = turns
                 return
             picked = min(batch, key=rank)
-            if any(a.verified for a in batch) or not self.verify or number == self.max_attempts:
+            if any(a.verified for a in batch) or not self.verify or number == self.max_attempts or self.halted:
                 break
             if picked.patch is not None and not self.command:
                 break  # nothing can tell whether it worked: feedback would be guesswork
@@ -190,8 +198,13 @@ class RepairLoop(Candidates):
         verifier = BackgroundVerifier(self._cancel)
         stop = self._round_stop = threading.Event()  # a candidate was verified: no further one starts
         ended: set[int] = set()
+        halting = False
         try:
             for ev in generate_candidates(self.backend, request, stop, model_stats(self.backend)):
+                if self.halted and not halting:  # halted before this round's decoding began
+                    halting = True
+                    stop.set()
+                    self.backend.cancel()
                 c = getattr(ev, "candidate", 0)
                 attempt = batch[c] if 0 <= c < len(batch) else first
                 if attempt.take(ev):
@@ -201,7 +214,7 @@ class RepairLoop(Candidates):
                     if ev.reason in CUT_SHORT:
                         yield Status(f"attempt {attempt.index}{sample_label(attempt)}: {CUT_SHORT[ev.reason]}")
                     if ev.reason == "cancelled" and stop.is_set():
-                        attempt.rejected_reason = "stopped: another candidate was verified first"
+                        attempt.rejected_reason = f"stopped: {self.halted or 'another candidate was verified first'}"
                     elif ev.reason != "cancelled" or not self.cancelled:
                         verifier.submit(lambda a=attempt: self._judge(a))
                     continue

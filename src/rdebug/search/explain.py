@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Iterator, Sequence
 
 from rdebug.errors import RdebugError
 from rdebug.events import Done, Error, SessionEvent, Status
@@ -16,6 +17,15 @@ In two sentences, explain why this change fixes the failure. Then say whether it
 (start that line with "Real cause: yes" or "Real cause: no") or only hides the symptom. Do not write
 another fix."""
 
+CHOOSE = """A search for small edits found {n} different fixes; with each of them the failing test passes
+({checked}):
+{fixes}
+Which one fixes the real cause of the failure? Start your answer with "Choice: A" (or B, …). Then, in two
+sentences, explain why that change fixes the failure. Do not write another fix."""
+
+LETTERS = "ABCDEFGH"
+_CHOICE = re.compile(r"choice\W{0,4}(?:fix\s+)?\(?([A-H])\b", re.IGNORECASE)
+
 MAX_TOKENS = 512
 THINK_BUDGET = 256
 
@@ -26,6 +36,26 @@ def explain_request(prefix: list[ChatMessage], history: list[ChatMessage], label
     budget = THINK_BUDGET if think_budget is None else min(think_budget, THINK_BUDGET)
     return GenerationRequest(messages=prefix + history + [ask], max_tokens=MAX_TOKENS, thinking=thinking,
                              think_budget=budget)
+
+
+def choose_request(prefix: list[ChatMessage], history: list[ChatMessage], fixes: Sequence[tuple[str, str]],
+                   checked: str, thinking: bool, think_budget: int | None) -> GenerationRequest:
+    """Ask the model which of several verified fixes (label, diff) is the real one, and why."""
+    listed = "\n".join(f"Fix {LETTERS[i]} ({label}):\n```diff\n{diff.strip()}\n```" for i, (label, diff)
+                       in enumerate(fixes))
+    ask = ChatMessage("user", CHOOSE.format(n=len(fixes), fixes=listed, checked=checked or "verified"))
+    budget = THINK_BUDGET if think_budget is None else min(think_budget, THINK_BUDGET)
+    return GenerationRequest(messages=prefix + history + [ask], max_tokens=MAX_TOKENS, thinking=thinking,
+                             think_budget=budget)
+
+
+def parse_choice(answer: str, n: int) -> int | None:
+    """The 0-based fix the answer chose ("Choice: B"), or None when it names none of the ``n``."""
+    found = _CHOICE.search(answer)
+    if found is None:
+        return None
+    i = LETTERS.index(found.group(1).upper())
+    return i if i < n else None
 
 
 def stream_explanation(backend, request: GenerationRequest, attempt) -> Iterator[SessionEvent]:

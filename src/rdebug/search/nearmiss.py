@@ -126,7 +126,8 @@ class NearMissSource(SearchSource):
     def run(self) -> Iterator[SessionEvent]:
         if self.earlier:  # the round's chat goes on from the model's
             self.history = list(self.earlier[-1].history)
-        yield from super().run()
+        yield from self.find()
+        yield from self.present(1 + max((a.index for s in self.earlier for a in s.attempts), default=0))
 
     def _label(self, cand: Candidate) -> str:
         attempt = cand.attempt if isinstance(cand, NearCandidate) else 0
@@ -136,13 +137,14 @@ class NearMissSource(SearchSource):
         from rdebug.patch.verify import run_baseline
 
         job = self.job
-        model = [a for s in self.earlier if not isinstance(s, SearchSource) for a in s.attempts]
+        model = [a for s in self.earlier if not isinstance(s, SearchSource) for a in s.attempts
+                 if getattr(a, "source", "model") == "model"]
         if any(a.verified for s in self.earlier for a in s.attempts):
             return None  # a fix is verified already (a round that ranks every candidate goes on)
         self.near = near_misses(model)
         if not self.near:
             return None
-        tried = {d for s in self.earlier if isinstance(s, SearchSource) for d in s.tried_diffs}
+        tried = {d for s in self.earlier for d in getattr(getattr(s, "search", s), "tried_diffs", ())}
         found = near_candidates(self.near, job.problem, tried)
         self.candidates = len(found)
         numbers = ", ".join(str(a.index) for a in self.near)

@@ -1,8 +1,9 @@
 """The search as a candidate source of the pipeline: mutations at suspicious lines, verified in a small pool;
 a verified one becomes an Attempt ("found by search: `<` → `<=` in paging.py:14") and the model explains it.
 
-It runs before the model's attempts (cheap first), not while the model decodes: running both at once is left
-for later (issue 14 §3)."""
+``run()`` is ``find()`` (the search) then ``present()`` (the found fix reported and explained). The pipeline
+either runs it before the model's attempts, or ``find()`` on a thread beside the model's loop
+(``rdebug.search.beside``), with ``present()`` once the model has stopped."""
 
 from __future__ import annotations
 
@@ -10,10 +11,19 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from rdebug.events import AttemptStarted, PatchProposed, PatchVerified, SessionEvent, Status, VerificationStarted
+from rdebug.events import (
+    AnswerDelta,
+    AttemptStarted,
+    PatchProposed,
+    PatchVerified,
+    SessionEvent,
+    Status,
+    VerificationStarted,
+)
 from rdebug.patch.attempt import Attempt, Candidates
 from rdebug.patch.testfiles import edited_tests
 from rdebug.runtime.base import ChatMessage
+from rdebug.search.explain import LETTERS
 
 if TYPE_CHECKING:
     from rdebug.pipeline import Job, RoundOptions
@@ -21,6 +31,10 @@ if TYPE_CHECKING:
 
 FAILING_ONLY = "verified by the failing test only: the project has no other tests"
 PROGRESS_EVERY = 25  # candidates between progress lines
+# after the first verified edit the search goes on a little for others, which the model chooses among
+ALTERNATIVES_S = 5.0  # at most this long …
+ALTERNATIVES_TRIED = 6  # … and this many more candidates …
+MAX_HITS = 3  # … until this many verified edits in all
 
 
 @dataclass
@@ -53,6 +67,9 @@ class SearchSource(Candidates):
         self.seconds = 0.0
         self.found_s: float | None = None
         self.tried_diffs: set[str] = set()  # the patches tried (the near-miss pass skips them)
+        self.hits: list["Tried"] = []  # the verified candidates ``find()`` found, best first
+        self.on_hit = None  # called (on the search's thread) when the first candidate verifies
+        self._started = 0.0
         self._explaining = False
 
     def cancel(self) -> None:
@@ -61,19 +78,45 @@ class SearchSource(Candidates):
             self.backend.cancel()
 
     def run(self) -> Iterator[SessionEvent]:
+        yield from self.find()
+        yield from self.present()
+
+    def find(self) -> Iterator[SessionEvent]:
+        """The search itself (status lines only); afterwards ``hit`` is the verified candidate, if any.
+        Touches no backend: it may run on a thread of its own while the model decodes."""
         if not self.enabled:
             return
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         try:
             found = yield from self._search()
         finally:
-            self.seconds = time.perf_counter() - started
-        if found is None or self.cancelled:
+            self.seconds = time.perf_counter() - self._started
+        if found and not self.cancelled:
+            self.hits = list(found)
+
+    @property
+    def hit(self) -> "Tried | None":
+        """The verified candidate reported first: the smallest, then the most suspicious."""
+        return self.hits[0] if self.hits else None
+
+    def present(self, index: int = 1) -> Iterator[SessionEvent]:
+        """Report the found fix as attempt ``index`` and have the model explain it; when several verified, the
+        model chooses among them, and its choice, if not the first, is reported as attempt ``index + 1``."""
+        if self.hit is None or self.cancelled:
             return
-        self.found_s = self.seconds
-        attempt = yield from self._report(found)
-        if self.backend is not None and not self.cancelled:
-            yield from self._explain(attempt)
+        attempt = yield from self._report(self.hit, index)
+        if self.backend is None or self.cancelled:
+            return
+        choice = yield from self._explain(attempt)
+        if choice is None or self.cancelled:
+            return
+        if choice == 0:
+            attempt.preferred = True
+            return
+        chosen = yield from self._report(self.hits[choice], index + 1)
+        chosen.preferred, chosen.answer = True, attempt.answer
+        yield AnswerDelta(f"The model chose this fix ({LETTERS[choice]}) among {len(self.hits)} that pass the "
+                          f"tests:\n\n{attempt.answer.strip()}")
 
     def _search(self) -> Iterator[SessionEvent]:
         from rdebug.patch.verify import run_baseline
@@ -107,21 +150,34 @@ class SearchSource(Candidates):
         pool = SearchPool(job.root, job.command, regression_cmd=job.regression_cmd, baseline=baseline,
                           targets=[], timeout_s=job.timeout_s, max_count=self.max_count,
                           max_seconds=self.max_seconds, workers=self.workers, cancel=self._cancel)
-        hit = None
+        hits: list[Tried] = []
+        until, more = 0.0, 0
         for tried in pool.run(found):
             self.tried = pool.tried
             self.tried_diffs.add(tried.candidate.patch.diff)
+            if hits:
+                more += 1
             if tried.result.verified:
-                hit = tried
+                hits.append(tried)
+                if len(hits) == 1:
+                    self.found_s = time.perf_counter() - self._started
+                    until = time.monotonic() + ALTERNATIVES_S
+                    if self.on_hit is not None:
+                        self.on_hit()
+            if hits and (len(hits) >= MAX_HITS or more >= ALTERNATIVES_TRIED or time.monotonic() >= until):
                 break
-            if self.tried % PROGRESS_EVERY == 0:
+            if not hits and self.tried % PROGRESS_EVERY == 0:
                 yield Status(f"search: {self.tried}/{shown} edits tried")
-        self.tried, self.capped = pool.tried, pool.capped
-        if hit is None and not self.cancelled:
+        self.tried = pool.tried
+        self.capped = None if hits else pool.capped
+        if not hits and not self.cancelled:
             cap = {"time": f", stopped at the {self.max_seconds:g} s cap",
                    "count": f", stopped at the {self.max_count} candidates cap"}.get(self.capped or "", "")
             yield Status(f"search: {nothing} ({self.tried} tried{cap})")
-        return hit
+        elif len(hits) > 1:
+            yield Status(f"search: {len(hits)} edits pass the tests; the model chooses")
+        order = {id(t): i for i, t in enumerate(hits)}  # the pool's order: most suspicious first
+        return sorted(hits, key=lambda t: (t.candidate.patch.changed_lines, order[id(t)]))
 
     def _failing_only(self) -> bool:
         """No regression suite ran, and the failing command ran no test but the targets."""
@@ -139,19 +195,19 @@ class SearchSource(Candidates):
     def _label(self, cand) -> str:
         return f"found by search: {cand.label}"
 
-    def _report(self, tried: "Tried") -> Iterator[SessionEvent]:
+    def _report(self, tried: "Tried", index: int = 1) -> Iterator[SessionEvent]:
         cand, result = tried.candidate, tried.result
         label = self._label(cand)
-        attempt = SearchAttempt(1, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
+        attempt = SearchAttempt(index, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
                                 failures=0, command_passed=True, reason=result.reason, checked=result.checked,
                                 label=label, kind=cand.mutation.kind)
         if self._failing_only():
             attempt.reason = f"{result.reason}; {FAILING_ONLY}" if result.reason else FAILING_ONLY
         self.attempts.append(attempt)
-        yield AttemptStarted(1, 1, source="search", label=label)
-        yield PatchProposed(1, cand.patch.diff, cand.patch.paths)
-        yield VerificationStarted(1, list(self.job.command or []))
-        yield PatchVerified(1, True, result.output_tail, [], 1, [], True, attempt.reason, result.checked)
+        yield AttemptStarted(index, 1, source="search", label=label)
+        yield PatchProposed(index, cand.patch.diff, cand.patch.paths)
+        yield VerificationStarted(index, list(self.job.command or []))
+        yield PatchVerified(index, True, result.output_tail, [], 1, [], True, attempt.reason, result.checked)
         return attempt
 
     def _explain(self, attempt: SearchAttempt) -> Iterator[SessionEvent]:
@@ -160,7 +216,7 @@ class SearchSource(Candidates):
         from rdebug.patch.loop import RepairLoop, model_stats
         from rdebug.patch.prompt import fix_messages
         from rdebug.pipeline import model_source
-        from rdebug.search.explain import explain_request, stream_explanation
+        from rdebug.search.explain import choose_request, explain_request, parse_choice, stream_explanation
 
         stats = model_stats(self.backend)
         profile = profile_of(stats)
@@ -169,9 +225,15 @@ class SearchSource(Candidates):
         example = loop._example_path() if isinstance(loop, RepairLoop) else "path/to/file.py"
         prefix = fix_messages(self.job.prompt_text, profile.thinking_mode, thinking, system=profile.system_prompt,
                               example_path=example, edit_format=profile.edit_format)
-        request = explain_request(prefix, self.history, attempt.label, attempt.patch.diff, attempt.checked,
-                                  thinking, self.opts.think_budget)
-        yield Status("asking the model to explain the fix the search found …")
+        several = len(self.hits) > 1
+        if several:
+            fixes = [(self._label(t.candidate), t.candidate.patch.diff) for t in self.hits]
+            request = choose_request(prefix, self.history, fixes, attempt.checked, thinking, self.opts.think_budget)
+            yield Status(f"asking the model which of the {len(fixes)} fixes the search found is the real one …")
+        else:
+            request = explain_request(prefix, self.history, attempt.label, attempt.patch.diff, attempt.checked,
+                                      thinking, self.opts.think_budget)
+            yield Status("asking the model to explain the fix the search found …")
         self._explaining = True
         try:
             yield from stream_explanation(self.backend, request, attempt)
@@ -179,6 +241,7 @@ class SearchSource(Candidates):
             self._explaining = False
         self.history = self.history + [request.messages[-1],
                                        ChatMessage("assistant", attempt.answer.strip() or "(no answer)")]
+        return parse_choice(attempt.answer, len(self.hits)) if several else None
 
 
 def search_source(job: "Job", backend, opts: "RoundOptions") -> SearchSource:
@@ -187,6 +250,17 @@ def search_source(job: "Job", backend, opts: "RoundOptions") -> SearchSource:
                         max_seconds=opts.search_seconds)
 
 
+def searches_of(round_) -> list[SearchSource]:
+    """The search sources of a candidate round (``CandidateRound``): the search (also when it runs beside the
+    model) and its near-miss pass."""
+    out: list[SearchSource] = []
+    for source in getattr(round_, "sources", []):
+        inner = getattr(source, "search", source)
+        if isinstance(inner, SearchSource):
+            out.append(inner)
+    return out
+
+
 def search_of(round_) -> SearchSource | None:
     """The search source of a candidate round (``CandidateRound``), if it has one."""
-    return next((s for s in getattr(round_, "sources", []) if isinstance(s, SearchSource)), None)
+    return next(iter(searches_of(round_)), None)

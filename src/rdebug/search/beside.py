@@ -1,0 +1,95 @@
+"""The search beside the model (issue 14 §3): the mutation search runs on a thread of its own while the model's
+repair loop decodes. The search's status lines reach the stream between the model's events; a verified
+search candidate halts the model's loop (unless every candidate is wanted) and is then reported and explained
+on the model's prompt prefix; a model fix verified first stops the search."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import TYPE_CHECKING, Iterator
+
+from rdebug.events import SessionEvent, Status
+from rdebug.patch.attempt import Attempt, Candidates
+from rdebug.runtime.base import ChatMessage
+
+if TYPE_CHECKING:
+    from rdebug.patch.loop import RepairLoop
+    from rdebug.search.source import SearchSource
+
+FOUND = "the search found a verified fix"
+_END = object()
+
+
+class SearchBesideModel(Candidates):
+    """One candidate source made of the search (``find`` on a thread) and the model's loop (this thread)."""
+
+    def __init__(self, search: "SearchSource", model: "RepairLoop", all_candidates: bool = False) -> None:
+        super().__init__()
+        self.search, self.model = search, model
+        self.all_candidates = all_candidates  # a search fix does not stop the model: both are ranked
+        self.history: list[ChatMessage] = list(model.history)
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return list(self.model.attempts) + list(self.search.attempts)
+
+    @property
+    def _baseline(self):  # the run before any patch (the near-miss pass reuses it)
+        return getattr(self.model, "_baseline", None) or getattr(self.search, "_baseline", None)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.search.cancel()
+        self.model.cancel()
+
+    def run(self) -> Iterator[SessionEvent]:
+        events: queue.SimpleQueue = queue.SimpleQueue()
+        thread = threading.Thread(target=self._search, args=(events,), name="rdebug-search-beside", daemon=True)
+        thread.start()
+        search_done = False
+        try:
+            for ev in self.model.run():
+                search_done = (yield from self._drain(events, wait=False)) or search_done
+                yield ev
+            if any(a.verified for a in self.model.attempts) and not self.all_candidates:
+                self.search.cancel()  # the model's fix is verified: the search's is not needed
+            if not search_done:
+                yield from self._drain(events, wait=True)
+        finally:
+            if thread.is_alive():
+                self.search.cancel()
+                thread.join(timeout=30)
+        self.history = list(self.model.history)
+        if self.search.hit is None or self.cancelled:
+            return
+        if any(a.verified for a in self.model.attempts) and not self.all_candidates:
+            return
+        self.search.history = list(self.history)  # the explanation goes on from the model's chat
+        yield from self.search.present(1 + max((a.index for a in self.model.attempts), default=0))
+        self.history = list(self.search.history)
+
+    def _search(self, events: queue.SimpleQueue) -> None:
+        if not self.all_candidates:  # the first verified edit stops the model at once
+            self.search.on_hit = lambda: self.model.halt(FOUND)
+        try:
+            for ev in self.search.find():
+                events.put(ev)
+        except Exception as exc:  # noqa: BLE001 - the search is optional: its failure is a status line
+            events.put(Status(f"search: stopped by an error: {type(exc).__name__}: {exc}"))
+        finally:
+            events.put(_END)
+
+    @staticmethod
+    def _drain(events: queue.SimpleQueue, wait: bool) -> Iterator[SessionEvent]:
+        """The search's events so far (``wait``: until it ends); True once it has ended."""
+        while True:
+            try:
+                item = events.get(timeout=0.1) if wait else events.get_nowait()
+            except queue.Empty:
+                if wait:
+                    continue
+                return False
+            if item is _END:
+                return True
+            yield item
