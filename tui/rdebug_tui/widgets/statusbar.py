@@ -15,8 +15,10 @@ def backend_label(state: UiState) -> str:
     stats = state.stats
     if stats is None:
         return ""
-    if stats.gpu_layers > 0:
-        return f"GPU {stats.backend} · {stats.gpu_layers} layers"
+    if stats.gpu_layers > 0:  # the device and the layers llama.cpp's own log reported
+        where = stats.device.split(" (")[0] if stats.device else stats.backend
+        of = f"/{stats.gpu_layers_total}" if stats.gpu_layers_total else ""
+        return f"GPU {where} · {stats.gpu_layers}{of} layers"
     if stats.backend in ("cpu", "cuda", "metal", "vulkan"):
         return "CPU" + (f" · {stats.threads} thread{'s' if stats.threads != 1 else ''}" if stats.threads else "")
     return stats.backend
