@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from rdebug.facts.spectrum import SuspiciousLine
     from rdebug.intake.collect import IntakeResult
     from rdebug.patch.diff import Patch
+    from rdebug.patch.verify import SharedBaseline
 
 
 # --- intake -----------------------------------------------------------------------------------------------
@@ -76,6 +77,13 @@ class Job:
     regression_cmd: list[str] | None = None
     timeout_s: float = 300.0
     suspicious: list["SuspiciousLine"] = field(default_factory=list)  # the spectrum's lines, most suspicious first
+    baseline: "SharedBaseline | None" = None  # the runs before any patch, shared by one round's sources
+
+    def shared_baseline(self) -> "SharedBaseline":
+        """The runs before any patch for this job's command and suite (run once, when first needed)."""
+        from rdebug.patch.verify import SharedBaseline
+
+        return SharedBaseline(self.root, self.command, self.regression_cmd, self.timeout_s)
 
 
 # --- candidates -------------------------------------------------------------------------------------------
@@ -130,7 +138,7 @@ def model_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSou
         attempts=opts.attempts, samples=opts.samples, timeout_s=job.timeout_s,
         regression_cmd=job.regression_cmd, thinking=opts.thinking, think_budget=opts.think_budget,
         max_tokens=opts.max_tokens, expected_hashes=job.hashes, history=opts.history,
-        verify=opts.verify, question=opts.question, all_candidates=opts.all_candidates,
+        verify=opts.verify, question=opts.question, all_candidates=opts.all_candidates, baseline=job.baseline,
     )
 
 
@@ -299,6 +307,7 @@ class Pipeline:
         if self.backend is None:
             raise ModelError("no model loaded")
         opts = opts or RoundOptions.from_config(self.cfg)
+        job = replace(job, baseline=job.shared_baseline())  # made once per round, for all its sources
         sources = [make(job, self.backend, opts) for make in self.sources]
         return CandidateRound(side_by_side(sources) if opts.search_beside else sources, opts.history)
 

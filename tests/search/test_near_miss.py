@@ -173,3 +173,23 @@ def test_no_near_miss_search_once_a_fix_is_verified(tmp_path):
     near = NearMissSource(job, None, RoundOptions())
     near.follow([model])
     assert list(near.run()) == [] and near.tried == 0 and near.near == []
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_the_runs_before_any_patch_are_made_once_per_round(tmp_path, monkeypatch, beside):
+    import rdebug.patch.loop as loop_module
+    import rdebug.patch.verify as verify_module
+
+    calls = []
+    real = verify_module.run_baseline
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verify_module, "run_baseline", counted)
+    monkeypatch.setattr(loop_module, "run_baseline", counted)
+    root = _project(tmp_path)
+    rnd, _events, _backend = _round(root, [HALF_REPLY, EXPLANATION], search_beside=beside)
+    assert rnd.best is not None and rnd.best.verified  # the search, the model's failed patch, the near miss
+    assert len(calls) == 1

@@ -29,7 +29,7 @@ from rdebug.patch.edits import parse_edits
 from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback, test_edit_feedback
 from rdebug.patch.testfiles import edited_tests, is_test_path
 from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_note
-from rdebug.patch.verify import Baseline, run_baseline, verify_patch
+from rdebug.patch.verify import Baseline, SharedBaseline, run_baseline, verify_patch
 from rdebug.patch.normalize import normalized_diff, only_cosmetic
 from rdebug.patch.verifier import BackgroundVerifier
 from rdebug.runtime.base import ChatMessage, GenerationRequest
@@ -69,6 +69,7 @@ class RepairLoop(Candidates):
         question: bool = False,
         targets: Sequence[str] | None = None,
         all_candidates: bool = False,
+        baseline: SharedBaseline | None = None,
     ) -> None:
         self.problem = problem
         self.context_text = context_text
@@ -93,6 +94,7 @@ class RepairLoop(Candidates):
         # the failing tests a patch must make pass (None: the problem's test; else those failing before)
         self.targets = list(targets) if targets is not None else [problem.test_id] if problem.test_id else []
         self._baseline: Baseline | None = None
+        self._shared = baseline  # the round's runs before any patch, when the pipeline made them shareable
         self._round_stop = threading.Event()  # set when a candidate of the running round is verified
         self.halted: str | None = None  # why ``halt`` stopped the loop
         super().__init__()
@@ -301,7 +303,8 @@ class RepairLoop(Candidates):
         yield VerificationStarted(n, list(self.command), s)
         try:
             if self._baseline is None:
-                baseline = run_baseline(self.root, self.command, self.regression_cmd, self.timeout_s, self._cancel)
+                baseline = (self._shared.get(self._cancel) if self._shared is not None else
+                            run_baseline(self.root, self.command, self.regression_cmd, self.timeout_s, self._cancel))
                 if self.cancelled:
                     yield PatchVerified(n, False, "verification cancelled", [], s, list(attempt.edits_tests),
                                         reason="cancelled")

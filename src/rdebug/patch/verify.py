@@ -124,6 +124,29 @@ def run_baseline(root: Path, command: Sequence[str] | None, regression_cmd: Sequ
     return out
 
 
+class SharedBaseline:
+    """The runs before any patch, made once for a candidate round and shared by its sources (the search on its
+    thread, the model's verifier on another): the first caller runs them, the others wait for the result. A run
+    stopped by its caller's cancel is not kept."""
+
+    def __init__(self, root: Path, command: Sequence[str] | None, regression_cmd: Sequence[str] | None,
+                 timeout_s: float) -> None:
+        self.root, self.command, self.regression_cmd, self.timeout_s = root, command, regression_cmd, timeout_s
+        self.runs = 0  # how many times the runs were made
+        self._lock = threading.Lock()
+        self._value: Baseline | None = None
+
+    def get(self, cancel: threading.Event | None = None) -> Baseline:
+        with self._lock:
+            if self._value is not None:
+                return self._value
+            self.runs += 1
+            value = run_baseline(self.root, self.command, self.regression_cmd, self.timeout_s, cancel)
+            if not (cancel is not None and cancel.is_set()):
+                self._value = value
+            return value
+
+
 def _suite(command: Sequence[str] | None, regression_cmd: Sequence[str] | None) -> list[str] | None:
     if regression_cmd and list(regression_cmd) != list(command or []):
         return list(regression_cmd)

@@ -34,10 +34,6 @@ class SearchBesideModel(Candidates):
     def attempts(self) -> list[Attempt]:
         return list(self.model.attempts) + list(self.search.attempts)
 
-    @property
-    def _baseline(self):  # the run before any patch (the near-miss pass reuses it)
-        return getattr(self.model, "_baseline", None) or getattr(self.search, "_baseline", None)
-
     def cancel(self) -> None:
         self._cancel.set()
         self.search.cancel()

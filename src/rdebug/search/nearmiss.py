@@ -134,8 +134,6 @@ class NearMissSource(SearchSource):
         return f"found by search near the model's attempt {attempt}: {cand.label}"
 
     def _search(self) -> Iterator[SessionEvent]:
-        from rdebug.patch.verify import run_baseline
-
         job = self.job
         model = [a for s in self.earlier if not isinstance(s, SearchSource) for a in s.attempts
                  if getattr(a, "source", "model") == "model"]
@@ -154,10 +152,7 @@ class NearMissSource(SearchSource):
         shown = min(len(found), self.max_count)
         yield Status(f"search: trying {shown} small edits near the model's attempt {numbers} "
                      f"(at most {self.max_seconds:g} s) …")
-        # the model's loop ran the baseline already; its result is reused when it is there
-        baseline = next((b for s in self.earlier if (b := getattr(s, "_baseline", None)) is not None), None)
-        if baseline is None:
-            baseline = run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
+        baseline = self._baseline_runs()  # the round's, made already by the model's loop or the search
         return (yield from self._verify(found, baseline, shown, "no edit near the model's attempts made the tests "
                                                                 "pass"))
 

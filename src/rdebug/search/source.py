@@ -119,7 +119,6 @@ class SearchSource(Candidates):
                           f"tests:\n\n{attempt.answer.strip()}")
 
     def _search(self) -> Iterator[SessionEvent]:
-        from rdebug.patch.verify import run_baseline
         from rdebug.search.candidates import candidates
         from rdebug.search.suspicious import suspicious_lines
 
@@ -134,8 +133,17 @@ class SearchSource(Candidates):
         shown = min(len(found), self.max_count)
         yield Status(f"search: trying {shown} small edits at {len({(s.path, s.line) for s in lines})} "
                      f"suspicious lines (at most {self.max_seconds:g} s) …")
-        baseline = run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
+        baseline = self._baseline_runs()
         return (yield from self._verify(found, baseline, shown, "no edit made the tests pass"))
+
+    def _baseline_runs(self):
+        """The runs before any patch: the round's shared ones, else made here."""
+        from rdebug.patch.verify import run_baseline
+
+        job = self.job
+        if job.baseline is not None:
+            return job.baseline.get(self._cancel)
+        return run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
 
     def _verify(self, found: list, baseline, shown: int, nothing: str) -> Iterator[SessionEvent]:
         """Verify ``found`` in the pool until one passes; returns it (a ``Tried``) or None."""
