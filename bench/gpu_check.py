@@ -350,10 +350,10 @@ def run_checks(report: Report, model: Path) -> None:
 def check_parallel(report: Report, model: Path, gpu: bool, k: int = 4, tokens: int = 24) -> None:
     """k candidates in one batch (runtime/parallel.py): all stream and end; candidate 1 (greedy) matches the
     single reply; the aggregate tokens/s beside the single reply's."""
-    from rdebug.events import AnswerDelta, Done, ThinkingDelta, Usage
+    from rdebug.events import AnswerDelta, Done, Error, ThinkingDelta, Usage
     from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling
 
-    b, _, error = load(model)
+    b, _, error = load(model, parallel=k)  # k sequences in the KV cache (the config's ``samples``)
     if error:
         report.put("parallel", "failed", error=error)
         return
@@ -363,7 +363,7 @@ def check_parallel(report: Report, model: Path, gpu: bool, k: int = 4, tokens: i
         t0 = time.perf_counter()
         single = greedy_text(b, tokens)
         single_s = time.perf_counter() - t0
-        texts, usages, dones = [""] * k, [0] * k, [None] * k
+        texts, usages, dones, errors = [""] * k, [0] * k, [None] * k, []
         t0 = time.perf_counter()
         for e in b.generate(GenerationRequest(messages, max_tokens=tokens, thinking=False, sampling=greedy, n=k)):
             c = getattr(e, "candidate", 0)
@@ -373,11 +373,13 @@ def check_parallel(report: Report, model: Path, gpu: bool, k: int = 4, tokens: i
                 usages[c] = e.thinking_tokens + e.answer_tokens
             elif isinstance(e, Done):
                 dones[c] = e.reason
+            elif isinstance(e, Error):
+                errors.append(e.message)
         batch_s = time.perf_counter() - t0
     finally:
         b.close()
     ok = all(texts) and all(d is not None and d != "cancelled" for d in dones)
-    report.put("parallel", "ok" if ok else "failed", k=k, device="gpu" if gpu else "cpu", done=dones,
+    report.put("parallel", "ok" if ok else "failed", k=k, device="gpu" if gpu else "cpu", done=dones, errors=errors,
                tokens=usages, first_matches_single=texts[0] == single,
                single_tok_s=round(tokens / single_s, 1) if single_s else None,
                batch_tok_s=round(sum(usages) / batch_s, 1) if batch_s else None)

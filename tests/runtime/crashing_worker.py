@@ -56,5 +56,32 @@ def crash_at_first_decode_with_repack(conn, cancel, log_path=None) -> None:
     worker.worker_main(conn, cancel, log_path)
 
 
+def crash_at_first_batch_with_repack(conn, cancel, log_path=None) -> None:
+    """Loads and decodes one sequence for real, then dies at the first batch of several sequences while the
+    engine believes extra buffer types are on (seen on an AMX CPU with a tiny model: the warm-up and single
+    replies ran, the first 4-sequence batch died)."""
+    from dataclasses import replace
+
+    from rdebug.runtime import parallel, worker
+
+    original = parallel.run_parallel
+    original_load = worker.load_model
+
+    def load(opts, c):
+        state = original_load(replace(opts, repack=False), c)
+        state.options = opts
+        return state
+
+    worker.load_model = load
+
+    def run(state, cmd, c, cancel_):
+        if state.options.repack:
+            _die()
+        return original(state, cmd, c, cancel_)
+
+    parallel.run_parallel = run
+    worker.worker_main(conn, cancel, log_path)
+
+
 def always_crash(conn, cancel, log_path=None) -> None:
     _die()

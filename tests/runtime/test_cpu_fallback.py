@@ -74,6 +74,25 @@ def test_sigill_at_first_decode_is_retried_and_the_request_still_answered(smollm
     assert LoadSettings().get(smollm2).repack is False
 
 
+def test_a_crash_at_the_first_batch_of_several_sequences_is_retried(smollm2):
+    """Single replies ran with extra buffer types; the first k-candidate batch crashed: retried without them."""
+    from dataclasses import replace
+
+    b = backend(smollm2, "crash_at_first_batch_with_repack", parallel=2)
+    try:
+        assert isinstance(list(b.load())[-1], ModelReady) and b.repack is True
+        single = list(b.generate(say_hello()))
+        assert not [e for e in single if isinstance(e, (Error, Status))] and b.repack is True
+        events = list(b.generate(replace(say_hello(), n=2)))
+        assert [e for e in events if isinstance(e, Status)], events
+        assert not [e for e in events if isinstance(e, Error)] and b.repack is False
+        done = sorted(e.candidate for e in events if type(e).__name__ == "Done")
+        assert done == [0, 1]
+    finally:
+        b.close()
+    assert LoadSettings().get(smollm2).repack is False
+
+
 def test_no_repack_forces_the_setting_without_a_crash(smollm2):
     b = backend(smollm2, None, repack=False)
     try:

@@ -131,7 +131,10 @@ class LlamaBackend:
         self.worker_target: Any = None  # the worker's entry point (None: rdebug.runtime.worker.worker_main)
         self.repack: bool = True  # the setting the running worker was loaded with
         self.last_exit: int | None = None  # exit code of the last worker that died (negative: signal)
-        self._fresh = False  # no generation has finished since the worker loaded
+        # the kinds of decode (one sequence: False, several in one batch: True) that have run since the worker
+        # loaded: the first of each kind may crash in llama.cpp's extra buffer types (AMX) where the warm-up
+        # at load did not (a batch of several sequences takes other kernels)
+        self._decoded: set[bool] = set()
         self._worker_opts: WorkerOptions | None = None
 
     # --- lifecycle -------------------------------------------------------
@@ -234,7 +237,7 @@ class LlamaBackend:
                     parallel_sequences=ev.stats.profile.parallel_sequences)
                 self.stats = ev.stats
                 self.repack = worker_opts.repack
-                self._fresh = True
+                self._decoded = set()
             yield ev
         if self.stats is None:
             self._stop_worker(keep_log=True)
@@ -257,12 +260,13 @@ class LlamaBackend:
         self._cancel.clear()
         finished = crashed = False
         streamed = False
+        kind = request.n > 1
         try:
             self._conn.send(GenerateCmd(request))
             for ev in self._relay():
-                if (isinstance(ev, Error) and self._fresh and self.repack and self.options.repack is None
-                        and not streamed and self._died_of_signal()):
-                    crashed = True  # the first decode crashed: the warm-up at load did not catch it
+                if (isinstance(ev, Error) and kind not in self._decoded and self.repack
+                        and self.options.repack is None and not streamed and self._died_of_signal()):
+                    crashed = True  # the first decode of its kind crashed: the warm-up at load did not catch it
                     break
                 streamed = streamed or isinstance(ev, (ThinkingDelta, AnswerDelta))
                 yield ev
@@ -272,7 +276,8 @@ class LlamaBackend:
                 self.cancel()
                 for _ in self._relay():
                     pass
-        self._fresh = False
+        if finished:
+            self._decoded.add(kind)
         if crashed and self.path is not None:
             from rdebug.runtime.load_settings import LoadSettings
 
