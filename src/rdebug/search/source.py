@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 FAILING_ONLY = "verified by the failing test only: the project has no other tests"
 PROGRESS_EVERY = 25  # candidates between progress lines
 # after the first verified edit the search goes on a little for others, which the model chooses among
-ALTERNATIVES_S = 5.0  # at most this long …
-ALTERNATIVES_TRIED = 6  # … and this many more candidates …
+ALTERNATIVES_S = 3.0  # at most this long …
+ALTERNATIVES_TRIED = 4  # … and this many more candidates …
 MAX_HITS = 3  # … until this many verified edits in all
 
 
@@ -82,7 +82,7 @@ class SearchSource(Candidates):
         yield from self.present()
 
     def find(self) -> Iterator[SessionEvent]:
-        """The search itself (status lines only); afterwards ``hit`` is the verified candidate, if any.
+        """The search itself (status lines only); afterwards ``hits`` are the verified candidates, best first.
         Touches no backend: it may run on a thread of its own while the model decodes."""
         if not self.enabled:
             return
@@ -146,7 +146,8 @@ class SearchSource(Candidates):
         return run_baseline(job.root, job.command, job.regression_cmd, job.timeout_s, self._cancel)
 
     def _verify(self, found: list, baseline, shown: int, nothing: str) -> Iterator[SessionEvent]:
-        """Verify ``found`` in the pool until one passes; returns it (a ``Tried``) or None."""
+        """Verify ``found`` in the pool until one passes, then a little longer for others (``ALTERNATIVES_*``);
+        returns the verified ones (``Tried``), smallest first, then in the pool's order (most suspicious)."""
         from rdebug.search.pool import SearchPool
 
         job = self.job
