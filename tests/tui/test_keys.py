@@ -38,7 +38,7 @@ def test_next_previous_attempt_and_diff_view(repo):
             await pilot.press("d")
             await app.flush_now()
             # at 120 columns each side would wrap the code: unified, and the title says why
-            assert app.side_by_side and "unified (too narrow for side by side)" in patch.border_title
+            assert app.side_by_side and "unified (too narrow)" in patch.border_title
             assert "+    if not values:" in text_of(app, "#patch-diff")
             await pilot.press("d")
             assert not app.side_by_side

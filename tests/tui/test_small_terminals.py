@@ -82,7 +82,7 @@ def test_side_by_side_only_when_each_side_has_room(repo):
             await pilot.press("d")
             await app.flush_now()
             patch = app.query_one(PatchPanel)
-            assert "too narrow for side by side" in patch.border_title
+            assert "unified (too narrow)" in patch.border_title
             assert "+    if not values:" in text_of(app, "#patch-diff")
             await pilot.resize_terminal(200, 50)
             await pilot.pause(0.2)

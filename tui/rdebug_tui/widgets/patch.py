@@ -56,6 +56,21 @@ def side_by_side_fits(diff: str, width: int) -> bool:
     return side >= min(longest, 80) and side >= 24
 
 
+def patch_title(label: str, index: int, total: int, mode: str, width: int) -> str:
+    """The panel's title, fitted to ``width`` columns: the key hints stay. What goes first: the "Patch" prefix,
+    then the mode's reason, then the mode; a long label is cut with an ellipsis last."""
+    keys = (" · n/p" if total > 1 else "") + " · d"
+    room = max(10, width - 4)  # the border's corners and the title's padding
+    plain = mode.split(" (")[0]
+    tail = ""
+    for prefix, shown in (("Patch · ", mode), ("", mode), ("", plain), ("", "")):
+        tail = f" ({index + 1}/{total})" + (f" · {shown}" if shown else "") + keys
+        if len(prefix + label + tail) <= room:
+            return prefix + label + tail
+    cut = max(1, room - len(tail) - 1)
+    return (label[:cut] + "…" if len(label) > cut else label) + tail
+
+
 class PatchPanel(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static("", id="patch-verify")
@@ -79,9 +94,8 @@ class PatchPanel(VerticalScroll, can_focus=True):
             self.query_one("#patch-output", Static).update("")
             return
         fits = side_by_side and view.diff is not None and side_by_side_fits(view.diff, self.size.width)
-        mode = "side by side" if fits else "unified (too narrow for side by side)" if side_by_side else "unified"
-        keys = " · n/p" if total > 1 else ""
-        self.border_title = f"Patch · {view.label} ({index + 1}/{total}) · {mode}{keys} · d"
+        mode = "side by side" if fits else "unified (too narrow)" if side_by_side else "unified"
+        self.border_title = patch_title(view.label, index, total, mode, self.size.width)
         self.query_one("#patch-verify", Static).update(verify_line(view))
         diff = self.query_one("#patch-diff", Static)
         if view.diff:
