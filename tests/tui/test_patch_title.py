@@ -16,6 +16,7 @@ def test_narrow_keeps_the_keys_and_cuts_the_label_last():
         title = patch_title(LABEL, 1, 3, "unified (too narrow)", width)
         assert title.endswith(" · n/p · d") and "(2/3)" in title and len(title) <= width - 4, (width, title)
     assert patch_title(LABEL, 1, 3, "unified (too narrow)", 115) == f"{LABEL} (2/3) · unified (too narrow) · n/p · d"
-    assert patch_title(LABEL, 1, 3, "unified (too narrow)", 100) == f"{LABEL} (2/3) · n/p · d"
+    assert patch_title(LABEL, 1, 3, "unified (too narrow)", 100) == f"{LABEL} (2/3) · unified · n/p · d"
+    assert patch_title(LABEL, 1, 3, "unified (too narrow)", 90) == f"{LABEL} (2/3) · n/p · d"
     assert patch_title(LABEL, 1, 3, "unified", 40).endswith("… (2/3) · n/p · d")
     assert patch_title(LABEL, 0, 2, "unified", 140) == f"Patch · {LABEL} (1/2) · unified · n/p · d"
