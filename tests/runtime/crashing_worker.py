@@ -30,14 +30,14 @@ def crash_at_load_with_repack(conn, cancel, log_path=None) -> None:
     worker.worker_main(conn, cancel, log_path)
 
 
-def crash_at_first_decode_with_repack(conn, cancel, log_path=None) -> None:
-    """Loads for real without extra buffer types (on an AMX CPU they crash at load), then dies at the first
-    decode while the engine believes they are on."""
+def _crash_when_decoding_with_repack(module, name: str, conn, cancel, log_path) -> None:
+    """Load for real without extra buffer types (on an AMX CPU they crash at load) while the engine believes
+    they are on; then ``module.name`` (a decode entry point) dies when called."""
     from dataclasses import replace
 
-    from rdebug.runtime import generation, worker
+    from rdebug.runtime import worker
 
-    original = generation.run_generation
+    original = getattr(module, name)
     original_load = worker.load_model
 
     def load(opts, c):
@@ -45,42 +45,29 @@ def crash_at_first_decode_with_repack(conn, cancel, log_path=None) -> None:
         state.options = opts
         return state
 
-    worker.load_model = load
-
     def run(state, cmd, c, cancel_):
         if state.options.repack:
             _die()
         return original(state, cmd, c, cancel_)
 
-    generation.run_generation = run
+    worker.load_model = load
+    setattr(module, name, run)
     worker.worker_main(conn, cancel, log_path)
+
+
+def crash_at_first_decode_with_repack(conn, cancel, log_path=None) -> None:
+    """Dies at the first decode (one sequence)."""
+    from rdebug.runtime import generation
+
+    _crash_when_decoding_with_repack(generation, "run_generation", conn, cancel, log_path)
 
 
 def crash_at_first_batch_with_repack(conn, cancel, log_path=None) -> None:
-    """Loads and decodes one sequence for real, then dies at the first batch of several sequences while the
-    engine believes extra buffer types are on (seen on an AMX CPU with a tiny model: the warm-up and single
-    replies ran, the first 4-sequence batch died)."""
-    from dataclasses import replace
+    """Decodes one sequence for real, then dies at the first batch of several sequences (seen on an AMX CPU
+    with a tiny model: the warm-up and single replies ran, the first 4-sequence batch died)."""
+    from rdebug.runtime import parallel
 
-    from rdebug.runtime import parallel, worker
-
-    original = parallel.run_parallel
-    original_load = worker.load_model
-
-    def load(opts, c):
-        state = original_load(replace(opts, repack=False), c)
-        state.options = opts
-        return state
-
-    worker.load_model = load
-
-    def run(state, cmd, c, cancel_):
-        if state.options.repack:
-            _die()
-        return original(state, cmd, c, cancel_)
-
-    parallel.run_parallel = run
-    worker.worker_main(conn, cancel, log_path)
+    _crash_when_decoding_with_repack(parallel, "run_parallel", conn, cancel, log_path)
 
 
 def always_crash(conn, cancel, log_path=None) -> None:

@@ -59,13 +59,17 @@ def _project(tmp_path):
     return root
 
 
+def _app(root, backend) -> RdebugApp:
+    """The app on a real session (intake, search, the scripted model) for the project at ``root``."""
+    request = IntakeRequest(root, command=[sys.executable, "check.py"], timeout_s=60)
+    return RdebugApp(lambda: DebugSession(root, Config(attempts=1), request, lambda _cfg: backend),
+                     model_label="test-model")
+
 
 def test_a_search_found_fix_with_the_models_explanation_streaming(tmp_path):
     root = _project(tmp_path)
     backend = HeldBackend()
-    request = IntakeRequest(root, command=[sys.executable, "check.py"], timeout_s=60)
-    app = RdebugApp(lambda: DebugSession(root, Config(attempts=1), request, lambda _cfg: backend),
-                    model_label="test-model")
+    app = _app(root, backend)
 
     async def go():
         async with app.run_test(size=SIZE) as pilot:
@@ -118,9 +122,7 @@ class SlowFixBackend(ScriptedBackend):
 def test_a_search_fix_found_beside_the_model_stops_its_stream_and_shows_the_fix(tmp_path):
     root = _project(tmp_path)
     backend = SlowFixBackend()
-    request = IntakeRequest(root, command=[sys.executable, "check.py"], timeout_s=60)
-    app = RdebugApp(lambda: DebugSession(root, Config(attempts=1), request, lambda _cfg: backend),
-                    model_label="test-model")
+    app = _app(root, backend)
 
     async def go():
         async with app.run_test(size=SIZE) as pilot:
