@@ -9,7 +9,7 @@ import queue
 import threading
 from typing import TYPE_CHECKING, Iterator
 
-from rdebug.events import SessionEvent, Status
+from rdebug.events import PatchVerified, SessionEvent, Status
 from rdebug.patch.attempt import Attempt, Candidates
 from rdebug.runtime.base import ChatMessage
 
@@ -29,6 +29,8 @@ class SearchBesideModel(Candidates):
         self.search, self.model = search, model
         self.all_candidates = all_candidates  # a search fix does not stop the model: both are ranked
         self.history: list[ChatMessage] = list(model.history)
+        self._model_running = False
+        self._halt_lock = threading.Lock()
 
     @property
     def attempts(self) -> list[Attempt]:
@@ -42,32 +44,37 @@ class SearchBesideModel(Candidates):
     def run(self) -> Iterator[SessionEvent]:
         events: queue.SimpleQueue = queue.SimpleQueue()
         thread = threading.Thread(target=self._search, args=(events,), name="rdebug-search-beside", daemon=True)
+        self._model_running = True
         thread.start()
-        search_done = False
+        search_done = ended = False
         try:
             for ev in self.model.run():
                 search_done = (yield from self._drain(events, wait=False)) or search_done
+                if isinstance(ev, PatchVerified) and ev.verified and not self.all_candidates:
+                    self.search.cancel()  # the model's fix is verified: the search's is not needed
                 yield ev
-            if any(a.verified for a in self.model.attempts) and not self.all_candidates:
-                self.search.cancel()  # the model's fix is verified: the search's is not needed
-            if not search_done:
-                yield from self._drain(events, wait=True)
+            ended = True
         finally:
-            if thread.is_alive():
+            with self._halt_lock:
+                self._model_running = False
+            if not ended:  # an error or the consumer stopped: the search stops too
                 self.search.cancel()
                 thread.join(timeout=30)
         self.history = list(self.model.history)
-        if self.search.hit is None or self.cancelled:
+        if self.cancelled or (any(a.verified for a in self.model.attempts) and not self.all_candidates):
+            self.search.cancel()  # it ends on its own thread; nothing it finds now is shown
             return
-        if any(a.verified for a in self.model.attempts) and not self.all_candidates:
+        if not search_done:
+            yield from self._drain(events, wait=True)
+        if self.search.hit is None or self.cancelled:
             return
         self.search.history = list(self.history)  # the explanation goes on from the model's chat
         yield from self.search.present(1 + max((a.index for a in self.model.attempts), default=0))
         self.history = list(self.search.history)
 
     def _search(self, events: queue.SimpleQueue) -> None:
-        if not self.all_candidates:  # the first verified edit stops the model at once
-            self.search.on_hit = lambda: self.model.halt(FOUND)
+        if not self.all_candidates:  # the first verified edit stops the model at once (while it runs)
+            self.search.on_hit = self._halt_model
         try:
             for ev in self.search.find():
                 events.put(ev)
@@ -75,6 +82,11 @@ class SearchBesideModel(Candidates):
             events.put(Status(f"search: stopped by an error: {type(exc).__name__}: {exc}"))
         finally:
             events.put(_END)
+
+    def _halt_model(self) -> None:
+        with self._halt_lock:  # a late hit must not cancel the backend's next request
+            if self._model_running:
+                self.model.halt(FOUND)
 
     @staticmethod
     def _drain(events: queue.SimpleQueue, wait: bool) -> Iterator[SessionEvent]:
