@@ -57,8 +57,8 @@ def test_two_arms_differing_in_search_score_each_source_with_the_model_loaded_on
     real_open = rdebug.runtime.open_backend
     monkeypatch.setattr(rdebug.runtime, "open_backend", lambda cfg: opened.append(cfg) or real_open(cfg))
     cases, saved = _cases(tmp_path / "cases"), tmp_path / "saved"
-    code = main(["eval", str(cases), "--backend", _replay(tmp_path), "--attempts", "1", "--json",
-                 "--arm", "no-search:search=false", "--save", str(saved)])
+    code = main(["eval", str(cases), "--backend", _replay(tmp_path), "--attempts", "1", "--json", "--search-first",
+                 "--arm", "no-search:search=false", "--save", str(saved)])  # search first: it, not the model, fixes
     captured = capsys.readouterr()
     assert code == 0, captured.err
     doc = json.loads(captured.out)
