@@ -1,7 +1,8 @@
 """One-shot GPU check of rdebug's llama.cpp runtime (issue 17): build, offload, outputs, cancel, fallback.
 
-Writes one JSON of results (``--out``). The checks live in ``gpu_checks.py`` beside this script. Every check runs through rdebug's own backend (``LlamaBackend``,
-a worker process per load) on a tiny random-weight GGUF (SmolLM2's tokenizer and chat template,
+Writes one JSON of results (``--out``); the checks live in ``gpu_checks.py`` beside this script. Every
+check runs through rdebug's own backend (``LlamaBackend``, a worker process per load) on a tiny
+random-weight GGUF (SmolLM2's tokenizer and chat template,
 4 blocks, head size 64, ~9 MB). On a build without GPU offload (this repo's CPU .venv) it runs to
 completion, runs what needs no GPU, and marks the GPU checks "skipped" with the reason.
 
