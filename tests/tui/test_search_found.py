@@ -128,13 +128,19 @@ def test_a_search_fix_found_beside_the_model_stops_its_stream_and_shows_the_fix(
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, app, lambda: not app.busy and len(backend.requests) == 2, tries=900)
             views = [(v.attempt, v.found_by, v.cancelled or v.finished) for v in app.state.attempts]
+            await pilot.press("p")  # the model's attempt says why it stopped
+            await pilot.pause(0.2)
+            stopped = text_of(app, "#patch-verify")
+            await pilot.press("n")
+            await pilot.pause(0.2)
             title = str(app.query_one(PatchPanel).border_title)
             answer = app.query_one(AnswerPanel).markdown.source
             await pilot.press("q")
             await pilot.pause(0.1)
-            return views, title, answer
+            return views, title, answer, stopped
 
-    views, title, answer = run(go())
+    views, title, answer, stopped = run(go())
+    assert "stopped: the search found a verified fix" in stopped
     assert backend.fix_cancelled  # the model's stream stopped when the search's fix verified
     assert [(a, f) for a, f, _ in views] == [(1, ""), (2, LABEL)] and all(done for _, _, done in views)
     assert LABEL in title and answer == ANSWER

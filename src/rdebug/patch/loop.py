@@ -217,6 +217,8 @@ class RepairLoop(Candidates):
                         yield Status(f"attempt {attempt.index}{sample_label(attempt)}: {CUT_SHORT[ev.reason]}")
                     if ev.reason == "cancelled" and stop.is_set():
                         attempt.rejected_reason = f"stopped: {self.halted or 'another candidate was verified first'}"
+                        if self.halted:  # a fix found elsewhere: the attempt's view says why it ended
+                            yield PatchRejected(attempt.index, attempt.rejected_reason, attempt.sample)
                     elif ev.reason != "cancelled" or not self.cancelled:
                         verifier.submit(lambda a=attempt: self._judge(a))
                     continue

@@ -75,6 +75,8 @@ class Progress:
         elif isinstance(ev, Usage):
             self.line(f"{self._who(ev.candidate + 1)}[{ev.prompt_tokens} prompt, {ev.thinking_tokens} thinking, {ev.answer_tokens} answer tokens;"
                       f" {ev.tokens_per_s:.1f} tok/s]", DIM)
+        elif isinstance(ev, PatchRejected) and ev.reason.startswith("stopped:"):  # a fix found elsewhere
+            self.line(f"{self._who(ev.sample)}{ev.reason}", DIM)
         elif isinstance(ev, PatchRejected):
             self.line(f"{self._who(ev.sample)}✗ no usable patch: {ev.reason.splitlines()[0][:300]}", RED)
         elif isinstance(ev, PatchProposed):

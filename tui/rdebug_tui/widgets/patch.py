@@ -17,6 +17,8 @@ def verify_line(view: AttemptView) -> Text:
         return Text("✓ applied to your files · u undoes", style="bold green")
     if view.cancelled and not view.diff:
         return Text("cancelled: no patch (f asks again)", style="yellow")
+    if view.rejected and not view.diff and view.rejected.startswith("stopped:"):
+        return Text(view.rejected, style="yellow")  # "stopped: the search found a verified fix"
     if view.rejected and not view.diff:
         return Text(f"✗ no usable patch: {view.rejected}", style="bold yellow")
     if view.verify == "verifying":
