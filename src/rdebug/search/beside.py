@@ -5,12 +5,12 @@ on the model's prompt prefix; a model fix verified first stops the search."""
 
 from __future__ import annotations
 
-import queue
 import threading
 from typing import TYPE_CHECKING, Iterator
 
 from rdebug.events import PatchVerified, SessionEvent, Status
 from rdebug.patch.attempt import Attempt, Candidates
+from rdebug.patch.verifier import BackgroundVerifier
 from rdebug.runtime.base import ChatMessage
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from rdebug.search.source import SearchSource
 
 FOUND = "the search found a verified fix"
-_END = object()
 
 
 class SearchBesideModel(Candidates):
@@ -42,14 +41,14 @@ class SearchBesideModel(Candidates):
         self.model.cancel()
 
     def run(self) -> Iterator[SessionEvent]:
-        events: queue.SimpleQueue = queue.SimpleQueue()
-        thread = threading.Thread(target=self._search, args=(events,), name="rdebug-search-beside", daemon=True)
+        # the search is one job of a BackgroundVerifier: its events come back through its queue
+        search = BackgroundVerifier(self._cancel)
         self._model_running = True
-        thread.start()
-        search_done = ended = False
+        search.submit(self._search)
+        ended = False
         try:
             for ev in self.model.run():
-                search_done = (yield from self._drain(events, wait=False)) or search_done
+                yield from search.ready()
                 if isinstance(ev, PatchVerified) and ev.verified and not self.all_candidates:
                     self.search.cancel()  # the model's fix is verified: the search's is not needed
                 yield ev
@@ -59,45 +58,27 @@ class SearchBesideModel(Candidates):
                 self._model_running = False
             if not ended:  # an error or the consumer stopped: the search stops too
                 self.search.cancel()
-                thread.join(timeout=30)
+            search.close()
         self.history = list(self.model.history)
         if self.cancelled or (any(a.verified for a in self.model.attempts) and not self.all_candidates):
             self.search.cancel()  # it ends on its own thread; nothing it finds now is shown
             return
-        if not search_done:
-            yield from self._drain(events, wait=True)
+        yield from search.drain()
         if self.search.hit is None or self.cancelled:
             return
         self.search.history = list(self.history)  # the explanation goes on from the model's chat
         yield from self.search.present(1 + max((a.index for a in self.model.attempts), default=0))
         self.history = list(self.search.history)
 
-    def _search(self, events: queue.SimpleQueue) -> None:
+    def _search(self) -> Iterator[SessionEvent]:
         if not self.all_candidates:  # the first verified edit stops the model at once (while it runs)
             self.search.on_hit = self._halt_model
         try:
-            for ev in self.search.find():
-                events.put(ev)
+            yield from self.search.find()
         except Exception as exc:  # noqa: BLE001 - the search is optional: its failure is a status line
-            events.put(Status(f"search: stopped by an error: {type(exc).__name__}: {exc}"))
-        finally:
-            events.put(_END)
+            yield Status(f"search: stopped by an error: {type(exc).__name__}: {exc}")
 
     def _halt_model(self) -> None:
         with self._halt_lock:  # a late hit must not cancel the backend's next request
             if self._model_running:
                 self.model.halt(FOUND)
-
-    @staticmethod
-    def _drain(events: queue.SimpleQueue, wait: bool) -> Iterator[SessionEvent]:
-        """The search's events so far (``wait``: until it ends); True once it has ended."""
-        while True:
-            try:
-                item = events.get(timeout=0.1) if wait else events.get_nowait()
-            except queue.Empty:
-                if wait:
-                    continue
-                return False
-            if item is _END:
-                return True
-            yield item
