@@ -30,12 +30,18 @@ MAX_TOKENS = 512
 THINK_BUDGET = 256
 
 
+def _ask(prefix: list[ChatMessage], history: list[ChatMessage], text: str, thinking: bool,
+         think_budget: int | None) -> GenerationRequest:
+    """A short request on the attempts' prompt prefix: ``text`` as the last user turn, thinking capped."""
+    budget = THINK_BUDGET if think_budget is None else min(think_budget, THINK_BUDGET)
+    return GenerationRequest(messages=prefix + history + [ChatMessage("user", text)], max_tokens=MAX_TOKENS,
+                             thinking=thinking, think_budget=budget)
+
+
 def explain_request(prefix: list[ChatMessage], history: list[ChatMessage], label: str, diff: str, checked: str,
                     thinking: bool, think_budget: int | None) -> GenerationRequest:
-    ask = ChatMessage("user", EXPLAIN.format(label=label, diff=diff.strip(), checked=checked or "verified"))
-    budget = THINK_BUDGET if think_budget is None else min(think_budget, THINK_BUDGET)
-    return GenerationRequest(messages=prefix + history + [ask], max_tokens=MAX_TOKENS, thinking=thinking,
-                             think_budget=budget)
+    text = EXPLAIN.format(label=label, diff=diff.strip(), checked=checked or "verified")
+    return _ask(prefix, history, text, thinking, think_budget)
 
 
 def choose_request(prefix: list[ChatMessage], history: list[ChatMessage], fixes: Sequence[tuple[str, str]],
@@ -43,10 +49,8 @@ def choose_request(prefix: list[ChatMessage], history: list[ChatMessage], fixes:
     """Ask the model which of several verified fixes (label, diff) is the real one, and why."""
     listed = "\n".join(f"Fix {LETTERS[i]} ({label}):\n```diff\n{diff.strip()}\n```" for i, (label, diff)
                        in enumerate(fixes))
-    ask = ChatMessage("user", CHOOSE.format(n=len(fixes), fixes=listed, checked=checked or "verified"))
-    budget = THINK_BUDGET if think_budget is None else min(think_budget, THINK_BUDGET)
-    return GenerationRequest(messages=prefix + history + [ask], max_tokens=MAX_TOKENS, thinking=thinking,
-                             think_budget=budget)
+    text = CHOOSE.format(n=len(fixes), fixes=listed, checked=checked or "verified")
+    return _ask(prefix, history, text, thinking, think_budget)
 
 
 def parse_choice(answer: str, n: int) -> int | None:
