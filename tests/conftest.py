@@ -12,9 +12,9 @@ def _model_candidates_only(request, monkeypatch):
     """The mutation search runs first in every real round; tests of the model's loop see the model's candidates
     alone unless marked ``search``."""
     if request.node.get_closest_marker("search") is None:
-        from rdebug import pipeline
+        from rdebug import pipeline, rounds
 
-        monkeypatch.setattr(pipeline, "DEFAULT_SOURCES", (pipeline.model_source,))
+        monkeypatch.setattr(pipeline, "COMPOSE", rounds.model_only)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""What several commands share: turning intake flags into a problem, and a problem into context."""
+"""What several commands share: reading a trace, turning intake flags into an ``IntakeRequest``, Ctrl-C."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from rdebug.config import Config
-from rdebug.context.model import PackedContext
 from rdebug.errors import UsageError
-from rdebug.intake.model import Problem
 
 MAX_TRACE_BYTES = 20_000_000
 
@@ -115,24 +113,6 @@ def intake_request(args: argparse.Namespace, cfg: Config):
         test_cmd=test_cmd,
         timeout_s=cfg.timeout,
     )
-
-
-def gather_problem(args: argparse.Namespace, cfg: Config):
-    """Run the intake the flags describe; returns ``IntakeResult`` (``problems`` empty when all passed)."""
-    from rdebug.intake.collect import gather
-
-    return gather(intake_request(args, cfg))
-
-
-def build_packed_context(
-    args: argparse.Namespace,
-    cfg: Config,
-    problem: Problem,
-    count_tokens: Callable[[str], int] | None = None,
-) -> PackedContext:
-    from rdebug.context.build import build_context
-
-    return build_context(problem, args.root, budget=cfg.budget, count_tokens=count_tokens)
 
 
 def has_intake(args: argparse.Namespace) -> bool:

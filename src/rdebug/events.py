@@ -175,6 +175,16 @@ class PatchRejected:
 
 
 @dataclass
+class AttemptResampled:
+    """A candidate's reply repeated a fix already tried (or changed nothing): it is no attempt; its view is
+    cleared and a fresh sample streams into it."""
+
+    attempt: int
+    reason: str
+    sample: int = 1
+
+
+@dataclass
 class VerificationStarted:
     attempt: int
     command: list[str]
@@ -215,6 +225,7 @@ SessionEvent = Union[
     NoProblem,
     ContextBuilt,
     AttemptStarted,
+    AttemptResampled,
     PatchProposed,
     PatchRejected,
     VerificationStarted,

@@ -13,28 +13,32 @@
 - ``recheck``: a patch written to a disposable tree and the failing command re-run on its own (eval);
 - ``apply``: a chosen candidate written to the user's tree (backed up, undoable).
 
-A new kind of candidate (parallel samples, mutation search) is one more entry in ``Pipeline.sources``.
+The job, its options and the candidate-source protocol live below this module (``rdebug.job``); the round's
+sources are composed explicitly (``rdebug.rounds.compose``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from rdebug.config import Config
-from rdebug.context.model import PackedContext
 from rdebug.errors import ModelError
-from rdebug.events import Error, ModelReady, PatchApplied, RuntimeEvent, SessionEvent
+from rdebug.events import Error, ModelReady, PatchApplied, RuntimeEvent
 from rdebug.intake.model import IntakeRequest, Problem
-from rdebug.patch.attempt import Candidates
-from rdebug.runtime.base import Backend, ChatMessage
+from rdebug.job import CandidateSource, Job, RoundOptions, SourceFactory
+from rdebug.repair.loop import model_source
+from rdebug.rounds import CandidateRound, Composed, compose
+from rdebug.runtime.base import Backend
+from rdebug.search.nearmiss import near_miss_source
+from rdebug.search.source import search_source
 
 if TYPE_CHECKING:
-    from rdebug.facts.spectrum import SuspiciousLine
     from rdebug.intake.collect import IntakeResult
     from rdebug.patch.diff import Patch
-    from rdebug.patch.verify import SharedBaseline
+
+__all__ = ["COMPOSE", "CandidateRound", "CandidateSource", "Job", "Pipeline", "RoundOptions", "apply", "gather",
+           "intake_note", "model_source", "near_miss_source", "recheck", "regression_command", "search_source"]
 
 
 # --- intake -----------------------------------------------------------------------------------------------
@@ -64,165 +68,10 @@ def regression_command(root: Path, test_cmd: Sequence[str] | None, command: Sequ
     return list(suite) if suite and list(suite) != list(command or []) else None
 
 
-@dataclass
-class Job:
-    """One problem, ready for the candidate stage: what the model sees and how a patch is verified."""
-
-    root: Path
-    problem: Problem
-    context: PackedContext
-    prompt_text: str  # the context as the prompt shows it
-    hashes: dict[str, str | None]  # the files the context shows, as they were: a patch applies only to those
-    command: list[str] | None  # reproduces the failure; None: patches cannot be verified
-    regression_cmd: list[str] | None = None
-    timeout_s: float = 300.0
-    suspicious: list["SuspiciousLine"] = field(default_factory=list)  # the spectrum's lines, most suspicious first
-    baseline: "SharedBaseline | None" = None  # the runs before any patch, shared by one round's sources
-
-    def shared_baseline(self) -> "SharedBaseline":
-        """The runs before any patch for this job's command and suite (run once, when first needed)."""
-        from rdebug.patch.verify import SharedBaseline
-
-        return SharedBaseline(self.root, self.command, self.regression_cmd, self.timeout_s)
-
-
 # --- candidates -------------------------------------------------------------------------------------------
-@dataclass
-class RoundOptions:
-    """How one candidate round runs."""
-
-    attempts: int = 3
-    samples: int = 1
-    all_candidates: bool = False  # every candidate is verified and ranked (else the first verified ends it)
-    thinking: bool | None = None  # None: the model's default
-    think_budget: int | None = None
-    max_tokens: int = 2048
-    verify: bool = True
-    question: bool = False  # the last turn of ``history`` is a follow-up question: one reply
-    history: list[ChatMessage] = field(default_factory=list)
-    search: bool = True  # the mutation search (rdebug.search)
-    search_max: int = 300
-    search_seconds: float = 60.0
-    search_beside: bool = True  # the search runs while the model decodes (else before it)
-
-    @classmethod
-    def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
-        base = cls(attempts=cfg.attempts, samples=cfg.samples, all_candidates=cfg.all_candidates,
-                   thinking=cfg.thinking,
-                   think_budget=cfg.think_budget, max_tokens=cfg.max_tokens, search=cfg.search,
-                   search_max=cfg.search_max, search_seconds=cfg.search_seconds,
-                   search_beside=cfg.search_beside)
-        return replace(base, **overrides)
-
-
-class CandidateSource(Protocol):
-    """Produces candidate fixes (``rdebug.patch.loop.Attempt``), each verified as it comes."""
-
-    attempts: list
-    history: list[ChatMessage]
-
-    def run(self) -> Iterator[SessionEvent]: ...
-
-    def cancel(self) -> None: ...
-
-
-SourceFactory = Callable[[Job, Backend, RoundOptions], CandidateSource]
-
-
-def model_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSource:
-    """The model's repair loop: ask, verify, feed the failure back, ask again."""
-    from rdebug.patch.loop import RepairLoop
-
-    return RepairLoop(
-        job.problem, job.prompt_text, backend, job.root, job.command,
-        attempts=opts.attempts, samples=opts.samples, timeout_s=job.timeout_s,
-        regression_cmd=job.regression_cmd, thinking=opts.thinking, think_budget=opts.think_budget,
-        max_tokens=opts.max_tokens, expected_hashes=job.hashes, history=opts.history,
-        verify=opts.verify, question=opts.question, all_candidates=opts.all_candidates, baseline=job.baseline,
-    )
-
-
-def search_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSource:
-    """The mutation search: small edits at the suspicious lines, verified in a small pool; a verified one
-    ends the round (the model explains it). It runs beside the model's loop that follows it
-    (``search_beside``), else before it."""
-    from rdebug.search.source import search_source as make
-
-    return make(job, backend, opts)
-
-
-def near_miss_source(job: Job, backend: Backend, opts: RoundOptions) -> CandidateSource:
-    """The search again, short, at the lines the model's failed candidates changed (on top of them)."""
-    from rdebug.search.nearmiss import near_miss_source as make
-
-    return make(job, backend, opts)
-
-
-DEFAULT_SOURCES: tuple[SourceFactory, ...] = (search_source, model_source, near_miss_source)
-
-
-class CandidateRound(Candidates):
-    """The candidate stage for one job: each source in turn, until one yields a verified fix.
-
-    After ``run()``: ``attempts`` (all sources'), ``best``, ``history`` (the chat after the prompt's
-    prefix), ``fatal`` (the backend's fatal error, if any) and ``cancelled``.
-    """
-
-    def __init__(self, sources: Sequence[CandidateSource], history: Sequence[ChatMessage] = ()) -> None:
-        self.sources = list(sources)
-        self.history: list[ChatMessage] = list(history)
-        self.fatal: str | None = None
-        super().__init__()
-        self._current: CandidateSource | None = None
-        for i, source in enumerate(self.sources):  # a source that builds on the earlier ones' attempts
-            if hasattr(source, "follow"):
-                source.follow(self.sources[:i])
-
-    @property
-    def attempts(self) -> list:
-        return [a for source in self.sources for a in source.attempts]
-
-    def cancel(self) -> None:
-        """Stop the round: the running source now, the others before they start."""
-        self._cancel.set()
-        running = self._current  # read once: the round's thread may clear it meanwhile
-        if running is not None:
-            running.cancel()
-
-    def run(self) -> Iterator[SessionEvent]:
-        for source in self.sources:
-            if self.cancelled:
-                return
-            self._current = source
-            try:
-                for ev in source.run():
-                    if isinstance(ev, Error) and ev.fatal:
-                        self.fatal = ev.message
-                    yield ev
-            finally:
-                self._current = None
-            self.history = list(source.history)
-            if self.fatal or any(a.verified for a in source.attempts):
-                return
-
-
-def side_by_side(sources: Sequence[CandidateSource]) -> list[CandidateSource]:
-    """The search (when it is on) and the model's loop right after it become one source: the search runs on
-    a thread beside the model (``rdebug.search.beside``)."""
-    from rdebug.patch.loop import RepairLoop
-    from rdebug.search.beside import SearchBesideModel
-    from rdebug.search.nearmiss import NearMissSource
-    from rdebug.search.source import SearchSource
-
-    out: list[CandidateSource] = []
-    for source in sources:
-        last = out[-1] if out else None
-        if (isinstance(source, RepairLoop) and isinstance(last, SearchSource) and not isinstance(last, NearMissSource)
-                and last.enabled and not source.question):
-            out[-1] = SearchBesideModel(last, source, all_candidates=source.all_candidates)
-        else:
-            out.append(source)
-    return out
+# the default round (``rdebug.rounds.compose``): the search beside the model, then the near-miss pass; tests of
+# the model's loop swap in ``rounds.model_only``
+COMPOSE: Callable[[Job, Backend, RoundOptions], Composed] = compose
 
 
 # --- the pipeline -----------------------------------------------------------------------------------------
@@ -231,8 +80,9 @@ class Pipeline:
 
     def __init__(self, cfg: Config, backend_factory: Callable[[Config], Backend] | None = None,
                  sources: Sequence[SourceFactory] | None = None) -> None:
+        """``sources``: factories run in this order instead of the default round (``COMPOSE``)."""
         self.cfg = cfg
-        self.sources: list[SourceFactory] = list(DEFAULT_SOURCES if sources is None else sources)
+        self.sources: list[SourceFactory] | None = None if sources is None else list(sources)
         self._factory = backend_factory
         self.backend: Backend | None = None
         self.ready: ModelReady | None = None
@@ -288,18 +138,19 @@ class Pipeline:
         context = build_context(problem, root, budget=self.cfg.budget, count_tokens=counter,
                                 include=list(include), exclude=list(exclude),
                                 extra=spectrum.snippets if spectrum else None)
+        calls = None
         if self.cfg.calls:  # the failing test re-run alone under the call recorder (pytest), in a scratch copy
             from rdebug.facts.stage import attach_calls
 
-            context, _ = attach_calls(context, problem, root, command, count_tokens=counter,
-                                      timeout_s=self.cfg.timeout if timeout_s is None else timeout_s)
+            context, calls = attach_calls(context, problem, root, command, count_tokens=counter,
+                                          timeout_s=self.cfg.timeout if timeout_s is None else timeout_s)
         suspicious = spectrum.finish(context) if spectrum else []
         return Job(
             root=root, problem=problem, context=context, prompt_text=format_for_prompt(context),
             hashes=file_hashes(root, [s.path for s in context.snippets]),
             command=list(command) if command else None,
             regression_cmd=regression_command(root, test_cmd, command) if regressions else None,
-            timeout_s=self.cfg.timeout if timeout_s is None else timeout_s, suspicious=suspicious,
+            timeout_s=self.cfg.timeout if timeout_s is None else timeout_s, suspicious=suspicious, calls=calls,
         )
 
     def candidates(self, job: Job, opts: RoundOptions | None = None) -> CandidateRound:
@@ -307,9 +158,12 @@ class Pipeline:
         if self.backend is None:
             raise ModelError("no model loaded")
         opts = opts or RoundOptions.from_config(self.cfg)
-        job = replace(job, baseline=job.shared_baseline())  # made once per round, for all its sources
-        sources = [make(job, self.backend, opts) for make in self.sources]
-        return CandidateRound(side_by_side(sources) if opts.search_beside else sources, opts.history)
+        job = job.with_baseline()  # the runs before any patch: made once per round, for all its sources
+        if self.sources is not None:
+            built = Composed([make(job, self.backend, opts) for make in self.sources], [])
+        else:
+            built = COMPOSE(job, self.backend, opts)
+        return CandidateRound(built.sources, opts.history, built.searches)
 
 
 # --- verification and apply -------------------------------------------------------------------------------

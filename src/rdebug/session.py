@@ -28,12 +28,9 @@ from rdebug.events import (
     Status,
 )
 from rdebug.intake.model import Problem
-from rdebug.pipeline import CandidateRound, Job, Pipeline, RoundOptions, apply, gather, intake_note
-
-
-def problem_key(problem: Problem) -> str:
-    """What names a failure across re-runs: its test id, else its title."""
-    return problem.test_id or problem.title
+from rdebug.job import Job, RoundOptions
+from rdebug.pipeline import Pipeline, apply, gather, intake_note
+from rdebug.rounds import CandidateRound
 
 
 @dataclass
@@ -77,7 +74,7 @@ class DebugSession:
     @property
     def work(self) -> ProblemWork:
         """The selected failure's state (a blank one before any failure is known)."""
-        key = problem_key(self.problem) if self.problem is not None else ""
+        key = self.problem.key if self.problem is not None else ""
         return self._work.setdefault(key, ProblemWork())
 
     @property
@@ -257,7 +254,7 @@ class DebugSession:
         work.history = list(rnd.history)
 
     def _ask(self, text: str) -> Iterator[SessionEvent]:
-        from rdebug.patch.prompt import is_question, question_turn
+        from rdebug.prompts import is_question, question_turn
 
         if self.problem is None:
             # no failure yet: the question itself is the problem description
@@ -284,10 +281,10 @@ class DebugSession:
         if not cmd:
             yield Error("no command to re-run: this failure came from a trace or text")
             return
-        selected = problem_key(self.problem) if self.problem is not None else None
+        selected = self.problem.key if self.problem is not None else None
         self.request = dataclasses.replace(self.request, command=list(cmd), trace_text=None, free_text=None)
         yield from self._intake()
-        keys = [problem_key(p) for p in self.problems]
+        keys = [p.key for p in self.problems]
         if selected in keys:  # the selection stays on the same failure
             self.problem_index = keys.index(selected)
         if self.problems:

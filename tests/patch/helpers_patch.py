@@ -63,3 +63,16 @@ cart.py
     return total - total * percent / 100
 >>>>>>> REPLACE
 '''
+
+
+def make_loop(problem, prompt_text: str, backend, root: Path, command, *, timeout_s: float = 300,
+              regression_cmd=None, expected_hashes=None, baseline=None, targets=None, **opts):
+    """A model repair loop on a job made of these parts (``opts``: the ``RoundOptions`` fields)."""
+    from rdebug.job import Job, RoundOptions
+    from rdebug.repair.loop import RepairLoop
+
+    job = Job(root=Path(root), problem=problem, context=None, prompt_text=prompt_text,
+              hashes=dict(expected_hashes or {}), command=list(command) if command else None,
+              regression_cmd=list(regression_cmd) if regression_cmd else None, timeout_s=timeout_s,
+              baseline=baseline)
+    return RepairLoop(job, backend, RoundOptions(**opts), targets=targets)

@@ -4,6 +4,7 @@ import threading
 from helpers_patch import FIX_REPLY, snapshot
 
 from rdebug.events import (
+    AttemptResampled,
     AnswerDelta,
     AttemptStarted,
     Done,
@@ -16,7 +17,8 @@ from rdebug.events import (
     VerificationStarted,
 )
 from rdebug.intake.model import Frame, Problem
-from rdebug.patch.loop import RepairLoop
+from helpers_patch import make_loop
+from rdebug.repair.loop import MAX_RESAMPLES
 from rdebug.runtime.fake import ScriptedBackend
 
 CHECK = [sys.executable, "-c", "import cart; assert cart.discount(100, 10) == 90, cart.discount(100, 10)"]
@@ -27,7 +29,7 @@ WRONG = FIX_REPLY.replace("total - total", "total * total")
 
 def _loop(repo, replies, **kw):
     backend = ScriptedBackend(replies)
-    return backend, RepairLoop(PROBLEM, "## Problem\n...", backend, repo, CHECK, timeout_s=60, **kw)
+    return backend, make_loop(PROBLEM, "## Problem\n...", backend, repo, CHECK, timeout_s=60, **kw)
 
 
 def test_feedback_until_verified(cart_repo):
@@ -77,7 +79,7 @@ def test_samples_per_attempt_stop_at_first_verified(cart_repo):
 
 def test_no_verification_without_command_or_in_baseline_mode(cart_repo):
     backend = ScriptedBackend([FIX_REPLY])
-    loop = RepairLoop(PROBLEM, "ctx", backend, cart_repo, None, attempts=3, verify=False)
+    loop = make_loop(PROBLEM, "ctx", backend, cart_repo, None, attempts=3, verify=False)
     events = list(loop.run())
     assert not any(isinstance(e, VerificationStarted) for e in events)
     assert len(loop.attempts) == 1 and loop.best.patch is not None and not loop.best.verified
@@ -85,7 +87,7 @@ def test_no_verification_without_command_or_in_baseline_mode(cart_repo):
 
 def test_without_command_stops_at_first_patch_but_retries_rejections(cart_repo):
     backend = ScriptedBackend([NO_EDIT, FIX_REPLY])
-    loop = RepairLoop(PROBLEM, "ctx", backend, cart_repo, None, attempts=3)
+    loop = make_loop(PROBLEM, "ctx", backend, cart_repo, None, attempts=3)
     list(loop.run())
     assert [a.patch is not None for a in loop.attempts] == [False, True]
     assert not loop.best.verified
@@ -94,7 +96,7 @@ def test_without_command_stops_at_first_patch_but_retries_rejections(cart_repo):
 def test_cancel_leaves_tree_untouched(cart_repo):
     before = snapshot(cart_repo)
     backend = ScriptedBackend([FIX_REPLY], delay_s=0.05, chunk_size=2)
-    loop = RepairLoop(PROBLEM, "ctx", backend, cart_repo, CHECK, attempts=3)
+    loop = make_loop(PROBLEM, "ctx", backend, cart_repo, CHECK, attempts=3)
     seen = []
     for ev in loop.run():
         seen.append(ev)
@@ -110,7 +112,7 @@ class Broken(ScriptedBackend):
 
 
 def test_fatal_backend_error_stops(cart_repo):
-    loop = RepairLoop(PROBLEM, "ctx", Broken(["x"]), cart_repo, CHECK, attempts=3)
+    loop = make_loop(PROBLEM, "ctx", Broken(["x"]), cart_repo, CHECK, attempts=3)
     events = list(loop.run())
     assert isinstance(events[-1], Error) and events[-1].fatal
     assert len(loop.attempts) == 1 and loop.best is None
@@ -151,18 +153,38 @@ def test_thinking_follows_the_model_default_unless_set(cart_repo):
         assert ("think step by step" in backend.requests[0].messages[0].content) is expected
 
 
-def test_a_repeated_failed_patch_is_not_run_again(cart_repo):
+def test_a_repeated_failed_patch_is_resampled_not_counted(cart_repo):
+    """Issue 21 §2: a reply repeating a tried fix is no attempt: it is not run, a fresh hotter sample replaces it."""
     backend, loop = _loop(cart_repo, [WRONG, WRONG, FIX_REPLY])
     events = list(loop.run())
     verifications = [e for e in events if isinstance(e, VerificationStarted)]
-    assert len(verifications) == 2  # attempts 1 and 3; attempt 2 repeated attempt 1
-    assert loop.attempts[1].repeat_of == 1 and not loop.attempts[1].verified
-    assert "same fix as in attempt 1" in backend.requests[2].messages[-1].content
-    assert loop.attempts[2].verified
+    assert len(verifications) == 2  # attempt 1 and the resample of attempt 2; the repeat never ran
+    resampled = [e for e in events if isinstance(e, AttemptResampled)]
+    assert [(e.attempt, e.sample) for e in resampled] == [(2, 1)] and "repeated attempt 1" in resampled[0].reason
+    assert [a.index for a in loop.attempts] == [1, 2] and loop.repeats == 1
+    assert loop.attempts[1].verified and loop.attempts[1].repeat_of is None
+    assert backend.requests[2].explore and backend.requests[2].messages == backend.requests[1].messages
+
+
+def test_replies_that_change_nothing_are_resampled_a_bounded_number_of_times(cart_repo):
+    unchanged = FIX_REPLY.replace("total - total", "total + total")  # the code as it is
+    backend, loop = _loop(cart_repo, [unchanged] * 6, attempts=1)
+    events = list(loop.run())
+    assert len(backend.requests) == 1 + MAX_RESAMPLES and loop.repeats == MAX_RESAMPLES
+    assert len(loop.attempts) == 1 and not any(isinstance(e, VerificationStarted) for e in events)
+
+
+def test_the_feedback_lists_every_fix_already_tried(cart_repo):
+    wrong2 = FIX_REPLY.replace("total - total", "total / total")
+    wrong3 = FIX_REPLY.replace("total - total", "total % total")
+    backend, loop = _loop(cart_repo, [WRONG, wrong2, wrong3, FIX_REPLY], attempts=4)
+    list(loop.run())
+    last = backend.requests[3].messages[-1].content
+    assert "Fixes already tried that failed" in last and "attempt 1:" in last and "total * total" in last
 
 
 def test_a_follow_up_question_is_answered_once_and_verified_only_with_a_fix(cart_repo):
-    from rdebug.patch.prompt import question_turn
+    from rdebug.prompts import question_turn
     from rdebug.runtime.base import ChatMessage
 
     history = [ChatMessage("user", question_turn("why does discount add?"))]
@@ -180,7 +202,7 @@ def test_a_follow_up_question_is_answered_once_and_verified_only_with_a_fix(cart
 
 
 def test_questions_and_hints_are_told_apart():
-    from rdebug.patch.prompt import is_question
+    from rdebug.prompts import is_question
 
     for text in ("why was page 3 rejected?", "what does pages hold", "is the check wrong?", "Explain line 14",
                  "How do I run it?"):
@@ -198,7 +220,7 @@ def test_a_reply_cut_short_is_reported_with_its_attempt(cart_repo):
             for ev in super().generate(request):
                 yield Done("repetition") if isinstance(ev, Done) else ev
 
-    loop = RepairLoop(PROBLEM, "## Problem\n...", Looping([FIX_REPLY]), cart_repo, CHECK, timeout_s=60)
+    loop = make_loop(PROBLEM, "## Problem\n...", Looping([FIX_REPLY]), cart_repo, CHECK, timeout_s=60)
     events = list(loop.run())
     notes = [e.message for e in events if isinstance(e, Status)]
     assert notes == ["attempt 1: the model kept repeating itself, so its reply was stopped"]

@@ -13,7 +13,7 @@ from rdebug.events import (
     AnswerDelta, AttemptStarted, Error, ModelReady, PatchProposed, PatchRejected, ThinkingDelta, Usage,
 )
 from rdebug.intake.model import Frame, Problem
-from rdebug.patch.loop import RepairLoop
+from helpers_patch import make_loop
 
 pytestmark = pytest.mark.model
 
@@ -40,7 +40,7 @@ def test_loop_runs_end_to_end_on_smollm2(cart_repo):
                           [Frame("cart.py", 9, "discount", in_repo=True)])
         context = "## Problem\nAssertionError in discount()\n\n### cart.py\n" + (cart_repo / "cart.py").read_text()
         check = [sys.executable, "-c", "import cart; assert cart.discount(100, 10) == 90"]
-        loop = RepairLoop(problem, context, backend, cart_repo, check, attempts=2, max_tokens=48,
+        loop = make_loop(problem, context, backend, cart_repo, check, attempts=2, max_tokens=48,
                           thinking=False, timeout_s=60)
         events = list(loop.run())
         shown = [e for e in events if not isinstance(e, (ThinkingDelta, AnswerDelta))]
@@ -70,7 +70,7 @@ def test_candidates_decoded_together_are_each_judged_on_smollm2(cart_repo):
                           [Frame("cart.py", 9, "discount", in_repo=True)])
         context = "## Problem\nAssertionError in discount()\n\n### cart.py\n" + (cart_repo / "cart.py").read_text()
         check = [sys.executable, "-c", "import cart; assert cart.discount(100, 10) == 90"]
-        loop = RepairLoop(problem, context, backend, cart_repo, check, attempts=1, samples=3, max_tokens=48,
+        loop = make_loop(problem, context, backend, cart_repo, check, attempts=1, samples=3, max_tokens=48,
                           thinking=False, timeout_s=60)
         events = list(loop.run())
         assert not any(isinstance(e, Error) for e in events)

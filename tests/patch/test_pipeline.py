@@ -17,8 +17,9 @@ from rdebug.events import Done, Error, ModelLoading, PatchVerified, Status
 from rdebug.intake.detect import detect_test_command
 from rdebug.intake.model import IntakeRequest, Problem
 from rdebug.patch.diff import Patch
-from rdebug.patch.loop import Attempt
+from rdebug.job import Attempt
 from rdebug.pipeline import Pipeline, model_source, regression_command
+from rdebug.rounds import Composed
 from rdebug.runtime.fake import ScriptedBackend
 from rdebug.session import DebugSession
 
@@ -52,7 +53,8 @@ class Probe:
 def test_the_session_fix_and_eval_all_run_the_pipelines_candidate_sources(cart_repo, tmp_path, monkeypatch,
                                                                           capsys):
     Probe.seen = []
-    monkeypatch.setattr(pipeline_module, "DEFAULT_SOURCES", (Probe, model_source))
+    monkeypatch.setattr(pipeline_module, "COMPOSE", lambda job, backend, opts: Composed(
+        [Probe(job, backend, opts), model_source(job, backend, opts)], []))
     replies = tmp_path / "replies.txt"
     replies.write_text(FIX_REPLY)
 

@@ -8,7 +8,7 @@ from rdebug.intake.model import Frame, Problem
 from rdebug.intake.parse import parse_failures
 from rdebug.intake.pathmap import PathMapper
 from rdebug.patch.diff import make_patch
-from rdebug.patch.loop import RepairLoop
+from helpers_patch import make_loop
 from rdebug.patch.unchanged import describe_change, first_changed_line, unchanged_failure, unchanged_note
 from rdebug.runtime.base import GenerationRequest, Sampling, sampling_for
 from rdebug.runtime.fake import ScriptedBackend
@@ -102,7 +102,7 @@ def test_the_retry_turn_says_the_failure_did_not_move_and_samples_warmer(tmp_pat
     root = _repo(tmp_path)
     before, _ = _failure(root)
     backend = ScriptedBackend([BELOW, GUARD])
-    loop = RepairLoop(before, "## Problem\n...", backend, root, COMMAND, timeout_s=60)
+    loop = make_loop(before, "## Problem\n...", backend, root, COMMAND, timeout_s=60)
     list(loop.run())
     assert [a.verified for a in loop.attempts] == [False, True]
     first, retry = backend.requests

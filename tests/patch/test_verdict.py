@@ -28,13 +28,13 @@ from helpers_verdict import (
 from rdebug.cli import main
 from rdebug.events import PatchVerified, VerificationStarted
 from rdebug.intake.model import Problem
-from rdebug.patch.loop import RepairLoop
+from helpers_patch import make_loop
 from rdebug.runtime.fake import ScriptedBackend
 
 
 def _run_loop(root, replies, command=SUITE, problem=PROBLEM, **kw):
     backend = ScriptedBackend(list(replies))
-    loop = RepairLoop(problem, "## Problem\n...", backend, root, command, timeout_s=120, **kw)
+    loop = make_loop(problem, "## Problem\n...", backend, root, command, timeout_s=120, **kw)
     events = list(loop.run())
     return loop, backend, [e for e in events if isinstance(e, PatchVerified)]
 
@@ -183,7 +183,7 @@ def test_other_runners_say_only_the_exit_code_was_checked(calc):
 def test_cancel_stops_a_running_verification(calc):
     hang = [sys.executable, "-c", "import time; time.sleep(600)"]
     backend = ScriptedBackend([FIX])
-    loop = RepairLoop(PROBLEM, "ctx", backend, calc, hang, timeout_s=900, attempts=1)
+    loop = make_loop(PROBLEM, "ctx", backend, calc, hang, timeout_s=900, attempts=1)
     seen: list = []
     started = threading.Event()
 

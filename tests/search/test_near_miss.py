@@ -13,11 +13,10 @@ from rdebug.cli import main
 from rdebug.config import Config
 from rdebug.intake.model import IntakeRequest, Problem
 from rdebug.patch.diff import make_patch
-from rdebug.patch.loop import Attempt
-from rdebug.pipeline import DEFAULT_SOURCES, Pipeline, gather, model_source, search_source
+from rdebug.job import Attempt
+from rdebug.pipeline import Pipeline, gather
 from rdebug.runtime.fake import ScriptedBackend
 from rdebug.search.nearmiss import NearMissSource, changed_lines, near_candidates, near_misses
-from rdebug.search.source import SearchAttempt, search_of
 
 pytestmark = pytest.mark.search
 
@@ -72,8 +71,17 @@ def _failed(index: int, old: str, new: str, failures: int = 1) -> Attempt:
     return Attempt(index, patch=make_patch({"window.py": (old, new)}), failures=failures, output_tail="failed")
 
 
-def test_the_near_miss_stage_runs_after_the_model():
-    assert DEFAULT_SOURCES[:2] == (search_source, model_source) and len(DEFAULT_SOURCES) == 3
+def test_the_near_miss_stage_runs_after_the_model(tmp_path):
+    from rdebug.job import Job, RoundOptions
+    from rdebug.rounds import SearchBesideModel, compose
+
+    job = Job(root=tmp_path, problem=Problem(kind="python", exception="AssertionError"), context=None,
+              prompt_text="", hashes={}, command=[sys.executable, "check.py"])
+    for beside in (True, False):
+        built = compose(job, None, RoundOptions(search_beside=beside))
+        assert isinstance(built.sources[-1], NearMissSource) and built.sources[-1].model is not None
+        assert isinstance(built.sources[0], SearchBesideModel) == beside and len(built.sources) == (2 if beside else 3)
+    assert len(compose(job, None, RoundOptions(search=False)).sources) == 1
 
 
 def test_changed_lines_on_both_sides():
@@ -89,7 +97,7 @@ def test_near_misses_are_the_failed_model_candidates_that_ran():
     verified.verified = True
     repeat = _failed(4, BUGGY, HALF_FIXED)
     repeat.repeat_of = 2
-    found = SearchAttempt(1, patch=make_patch({"window.py": (BUGGY, FIXED)}), failures=1)
+    found = Attempt(1, patch=make_patch({"window.py": (BUGGY, FIXED)}), failures=1, source="search")
     assert near_misses([never_ran, ran, verified, repeat, found]) == [ran]
 
 
@@ -111,12 +119,12 @@ def test_a_near_miss_plus_one_edit_is_found_and_explained(tmp_path):
     root = _project(tmp_path)
     rnd, events, backend = _round(root, [HALF_REPLY, EXPLANATION])
     best = rnd.best
-    assert isinstance(best, SearchAttempt) and best.verified and best.label == LABEL
+    assert best.source == "search" and best.verified and best.label == LABEL
     assert best.patch.files["window.py"] == (BUGGY, FIXED)
     assert (root / "window.py").read_text() == BUGGY  # verified in scratch copies only
     near = next(s for s in rnd.sources if isinstance(s, NearMissSource))
     assert [a.index for a in near.near] == [1] and near.tried >= 1
-    first = search_of(rnd)
+    first = rnd.search
     assert first.tried >= 1 and not first.attempts  # the search alone found nothing: no single edit fixes it
     assert near.tried_diffs.isdisjoint(first.tried_diffs)
     # the model was asked for a fix, then to explain the found one, after its own turn
@@ -162,7 +170,7 @@ def test_no_near_miss_search_once_a_fix_is_verified(tmp_path):
     """A round that ranks every candidate goes on after a verified fix: the near-miss pass does not."""
     from types import SimpleNamespace
 
-    from rdebug.pipeline import Job, RoundOptions
+    from rdebug.job import Job, RoundOptions
 
     root = _project(tmp_path)
     verified = _failed(2, BUGGY, FIXED, failures=0)
@@ -171,13 +179,13 @@ def test_no_near_miss_search_once_a_fix_is_verified(tmp_path):
     job = Job(root=root, problem=Problem(kind="python", exception="AssertionError"), context=None, prompt_text="",
               hashes={}, command=[sys.executable, "check.py"])
     near = NearMissSource(job, None, RoundOptions())
-    near.follow([model])
+    near.follow(model)
     assert list(near.run()) == [] and near.tried == 0 and near.near == []
 
 
 @pytest.mark.parametrize("beside", [True, False])
 def test_the_runs_before_any_patch_are_made_once_per_round(tmp_path, monkeypatch, beside):
-    import rdebug.patch.loop as loop_module
+    import rdebug.repair.loop as loop_module
     import rdebug.patch.verify as verify_module
 
     calls = []

@@ -15,7 +15,6 @@ from rdebug.intake.model import IntakeRequest
 from rdebug.patch.evaluate import case_argv, load_cases, prepare_repo
 from rdebug.pipeline import Pipeline, RoundOptions, gather
 from rdebug.runtime.fake import ScriptedBackend
-from rdebug.search.source import SearchAttempt, search_of
 
 pytestmark = pytest.mark.search
 
@@ -83,7 +82,7 @@ def test_the_model_explains_a_fix_the_search_found(tmp_path):
     rnd = pipeline.candidates(job)
     events = list(rnd.run())
     best = rnd.best
-    assert isinstance(best, SearchAttempt) and best.verified and best.source == "search"
+    assert best.source == "search" and best.verified
     assert len(backend.requests) == 1  # the explanation only: the verified search fix ended the round
     asked = backend.requests[0].messages[-1].content
     assert "`>` → `>=` in tickets.py:16" in asked and "+    if age >= SENIOR_FROM:" in asked
@@ -92,7 +91,7 @@ def test_the_model_explains_a_fix_the_search_found(tmp_path):
     started = [e for e in events if type(e).__name__ == "AttemptStarted"]
     assert [(e.source, e.label) for e in started] == [("search", best.label)]
     assert "verified by the failing test only" not in best.reason  # the case's other tests ran too
-    assert search_of(rnd).tried >= 1
+    assert rnd.search.tried >= 1
 
 
 def test_beside_the_model_a_search_fix_halts_the_decoding_model_and_is_explained(tmp_path):
@@ -101,9 +100,9 @@ def test_beside_the_model_a_search_fix_halts_the_decoding_model_and_is_explained
     backend = ScriptedBackend([slow, EXPLANATION], delay_s=0.05, chunk_size=2)
     rnd, events = _round(root, case, backend)
     best = rnd.best
-    assert isinstance(best, SearchAttempt) and best.verified and best.index == 2
+    assert best.source == "search" and best.verified and best.index == 2
     model = rnd.attempts[0]
-    assert not isinstance(model, SearchAttempt)
+    assert model.source == 'model'
     assert model.rejected_reason == "stopped: the search found a verified fix"
     assert len(model.thinking) < len(slow) // 2  # stopped while it decoded
     assert len(backend.requests) == 2 and "`>` → `>=` in tickets.py:16" in backend.requests[1].messages[-1].content
@@ -121,7 +120,7 @@ def test_beside_the_model_a_model_fix_verified_first_stops_the_search(tmp_path):
     backend = ScriptedBackend([fix])
     rnd, _events = _round(root, case, backend, search_seconds=600)
     assert rnd.best is not None and rnd.best.verified
-    assert not any(isinstance(a, SearchAttempt) for a in rnd.attempts)  # the search stopped, unreported
+    assert not any(a.source == "search" for a in rnd.attempts)  # the search stopped, unreported
     assert len(backend.requests) == 1  # no explanation asked: the model's own fix
 
 
@@ -149,7 +148,7 @@ def test_search_off_leaves_the_round_to_the_model(tmp_path):
     rnd = pipeline.candidates(job)
     list(rnd.run())
     assert not any(a.verified for a in rnd.attempts)
-    assert search_of(rnd).tried == 0 and len(backend.requests) == 1
+    assert rnd.search is None and len(backend.requests) == 1  # no search source in the round
 
 
 def test_verified_by_the_failing_test_only_when_the_project_has_no_other_tests(tmp_path):
@@ -195,5 +194,5 @@ def test_a_fix_of_only_one_of_the_failing_tests_is_not_reported(tmp_path):
     job = pipeline.prepare(intake.problems[0], root, intake.command, regressions=False, timeout_s=60)
     rnd = pipeline.candidates(job)
     list(rnd.run())
-    assert search_of(rnd).tried >= 1
+    assert rnd.search.tried >= 1
     assert not any(a.verified for a in rnd.attempts)

@@ -11,11 +11,10 @@ import pytest
 from rdebug.config import Config
 from rdebug.events import AnswerDelta, AttemptStarted, Status
 from rdebug.intake.model import IntakeRequest
-from rdebug.patch.attempt import Attempt, rank
+from rdebug.job import Attempt, rank
 from rdebug.pipeline import Pipeline, gather
 from rdebug.runtime.fake import ScriptedBackend
 from rdebug.search.explain import parse_choice
-from rdebug.search.source import SearchAttempt, search_of
 
 pytestmark = pytest.mark.search
 
@@ -46,11 +45,11 @@ def _round(tmp_path: Path, replies: list[str], **cfg):
 def test_the_model_chooses_among_several_verified_fixes(tmp_path):
     rnd, events, backend, root = _round(tmp_path, ["Choice: B\nThe constant must be 0."],
                                         search_beside=False)
-    search = search_of(rnd)
+    search = rnd.search
     assert len(search.hits) == 2
     asked = backend.requests[-1].messages[-1].content
     assert "Fix A (" in asked and "Fix B (" in asked and 'Choice: A' in asked
-    found = [a for a in rnd.attempts if isinstance(a, SearchAttempt)]
+    found = [a for a in rnd.attempts if a.source == "search"]
     assert [a.index for a in found] == [1, 2] and found[1].preferred and not found[0].preferred
     assert found[1].patch.diff == search.hits[1].candidate.patch.diff
     assert rnd.best is found[1]  # the model's choice ranks first among verified fixes
@@ -64,9 +63,9 @@ def test_the_model_chooses_among_several_verified_fixes(tmp_path):
 
 def test_without_a_choice_the_smallest_most_suspicious_fix_stays_first(tmp_path):
     rnd, _events, _backend, _root = _round(tmp_path, ["They all pass; hard to say."], search_beside=False)
-    found = [a for a in rnd.attempts if isinstance(a, SearchAttempt)]
+    found = [a for a in rnd.attempts if a.source == "search"]
     assert len(found) == 1 and not found[0].preferred and rnd.best is found[0]
-    assert found[0].patch.diff == search_of(rnd).hits[0].candidate.patch.diff
+    assert found[0].patch.diff == rnd.search.hits[0].candidate.patch.diff
 
 
 def test_choice_parsing():

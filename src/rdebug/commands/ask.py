@@ -26,21 +26,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _context_text(args: argparse.Namespace, cfg: Config, backend: Backend, err: TextIO) -> str:
+def _context_text(args: argparse.Namespace, cfg: Config, pipeline, err: TextIO) -> str:
+    """The failure's packed context (the pipeline's intake and context stages, facts flags included), or ""."""
     if args.no_context:
         return ""
-    from rdebug.cli_common import build_packed_context, gather_problem, has_intake
+    from rdebug.cli_common import has_intake, intake_request
+    from rdebug.pipeline import gather
 
     if not has_intake(args):
         return ""
-    from rdebug.context.render import format_for_prompt
-
-    result = gather_problem(args, cfg)
+    request = intake_request(args, cfg)
+    result = gather(request)
     if not result.problems:
         print(f"rdebug: {result.message or 'no failure found'}; asking without context", file=err)
         return ""
-    ctx = build_packed_context(args, cfg, result.problems[0], backend.count_tokens)
-    return format_for_prompt(ctx)
+    return pipeline.prepare(result.problems[0], args.root, result.command, test_cmd=request.test_cmd).prompt_text
 
 
 class _Printer:
@@ -129,7 +129,7 @@ def _ask(args: argparse.Namespace, cfg: Config, pipeline, question: str | None, 
     stats = pipeline.ready.stats if pipeline.ready else None
     if err.isatty() and not printer.json:
         err.write("\r" + " " * 80 + "\r")
-    context = _context_text(args, cfg, backend, err)
+    context = _context_text(args, cfg, pipeline, err)
     if not context and not question:
         raise UsageError("nothing to ask: give a question, a command after --, a --trace or piped output")
     profile = profile_of(stats)

@@ -14,7 +14,8 @@ from rdebug.events import AttemptStarted, ModelReady
 from rdebug.patch.progress import GREEN, Progress
 
 if TYPE_CHECKING:
-    from rdebug.pipeline import CandidateRound, Pipeline
+    from rdebug.pipeline import Pipeline
+    from rdebug.rounds import CandidateRound
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,8 +112,8 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
             "verified": bool(best and best.verified),
             "edits_tests": list(best.edits_tests) if best else [],
             "verdict": best.reason if best else "",
-            "source": getattr(best, "source", "model") if best else None,  # "search" or "model"
-            "explanation": best.answer.strip() if best and getattr(best, "source", "model") != "model" else None,
+            "source": best.source if best else None,  # "search" or "model"
+            "explanation": best.answer.strip() if best and best.source != "model" else None,
             "applied": applied,
             "stats": _stats(rnd, ready, time.perf_counter() - started, cfg),
         }
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace, cfg: Config, out: TextIO | None = None, err: T
     elif best is not None:
         for line in _heading(best):
             progress.line(line)
-        if getattr(best, "source", "model") != "model" and best.answer.strip() and not progress.stream:
+        if best.source != "model" and best.answer.strip() and not progress.stream:
             progress.line("the model's explanation: " + " ".join(best.answer.split())[:1200])
         print_patch(best.patch.diff, out)
         if best.verified and not applied:

@@ -47,6 +47,11 @@ class Problem:
         head = self.exception or self.kind
         return f"{head}: {self.message}" if self.message else head
 
+    @property
+    def key(self) -> str:
+        """What names this failure across re-runs: its test id, else its title."""
+        return self.test_id or self.title
+
     def to_json(self) -> dict:
         return {
             "kind": self.kind,

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from rdebug.events import (
     AnswerDelta,
+    AttemptResampled,
     AttemptStarted,
     Error,
     ModelLoading,
@@ -65,6 +66,8 @@ class Progress:
             self._k = ev.sample  # candidates of this attempt (they all start together)
             if ev.sample == 1:
                 self.line(f"── attempt {ev.attempt}/{attempts}", DIM)
+        elif isinstance(ev, AttemptResampled):
+            self.line(f"{self._who(ev.sample)}↻ {ev.reason} (not counted as an attempt)", DIM)
         elif isinstance(ev, (ThinkingDelta, AnswerDelta)) and ev.candidate:
             pass  # with several candidates decoding together, the first one's text is streamed
         elif isinstance(ev, (ThinkingDelta, AnswerDelta)) and self.stream and not self.quiet:

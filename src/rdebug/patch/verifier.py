@@ -1,6 +1,6 @@
 """Verification beside decoding: each candidate is checked as soon as its reply ends, in a thread of its own,
 while the others still decode; its events come back through a queue, in order, to the loop's generator.
-The search beside the model (``rdebug.search.beside``) runs as one such job too."""
+The search beside the model (``rdebug.rounds.SearchBesideModel``) runs as one such job too."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from rdebug.events import SessionEvent, Status
 from rdebug.patch.diff import make_patch, validate_patch
-from rdebug.patch.attempt import Attempt, rank
+from rdebug.job import Attempt, CandidateSource, Job, RoundOptions, rank
 from rdebug.patch.testfiles import edited_tests
 from rdebug.search.candidates import Candidate
 from rdebug.search.operators import language_of, mutations
@@ -22,7 +22,6 @@ from rdebug.search.source import SearchSource
 
 if TYPE_CHECKING:
     from rdebug.intake.model import Problem
-    from rdebug.pipeline import CandidateSource, Job, RoundOptions
 
 PATCHED = 1.0  # a line the model's candidate changed, mutated on top of that candidate
 ORIGINAL = 0.9  # the same lines in the original code (the candidate left out)
@@ -71,7 +70,7 @@ def near_misses(attempts: Sequence[Attempt]) -> list[Attempt]:
     seen: set[str] = set()
     for a in sorted(attempts, key=rank):
         if (a.patch is None or a.verified or a.failures is None or a.edits_tests or a.repeat_of is not None
-                or getattr(a, "source", "model") != "model" or a.patch.diff in seen):
+                or a.source != "model" or a.patch.diff in seen):
             continue
         seen.add(a.patch.diff)
         out.append(a)
@@ -113,21 +112,26 @@ def near_candidates(misses: Sequence[Attempt], problem: "Problem", skip: set[str
 
 
 class NearMissSource(SearchSource):
-    """The search's second, short pass after the model: ``follow`` hands it the sources before it."""
+    """The search's second, short pass after the model: ``follow`` names the model's loop (and the search) that
+    ran before it in the round."""
 
-    def __init__(self, job: "Job", backend, opts: "RoundOptions", **kwargs) -> None:
+    def __init__(self, job: Job, backend, opts: RoundOptions, **kwargs) -> None:
         super().__init__(job, backend, opts, **kwargs)
-        self.earlier: list["CandidateSource"] = []
+        self.model: CandidateSource | None = None
+        self.search: SearchSource | None = None
         self.near: list[Attempt] = []  # the near misses it searched around
 
-    def follow(self, earlier: Sequence["CandidateSource"]) -> None:
-        self.earlier = list(earlier)
+    def follow(self, model: CandidateSource, search: SearchSource | None = None) -> None:
+        self.model, self.search = model, search
+
+    def _earlier(self) -> list[Attempt]:
+        return [a for s in (self.model, self.search) if s is not None for a in s.attempts]
 
     def run(self) -> Iterator[SessionEvent]:
-        if self.earlier:  # the round's chat goes on from the model's
-            self.history = list(self.earlier[-1].history)
+        if self.model is not None:  # the round's chat goes on from the model's
+            self.history = list(self.model.history)
         yield from self.find()
-        yield from self.present(1 + max((a.index for s in self.earlier for a in s.attempts), default=0))
+        yield from self.present(1 + max((a.index for a in self._earlier()), default=0))
 
     def _label(self, cand: Candidate) -> str:
         attempt = cand.attempt if isinstance(cand, NearCandidate) else 0
@@ -135,14 +139,13 @@ class NearMissSource(SearchSource):
 
     def _search(self) -> Iterator[SessionEvent]:
         job = self.job
-        model = [a for s in self.earlier if not isinstance(s, SearchSource) for a in s.attempts
-                 if getattr(a, "source", "model") == "model"]
-        if any(a.verified for s in self.earlier for a in s.attempts):
+        model = [a for a in self.model.attempts if a.source == "model"] if self.model is not None else []
+        if any(a.verified for a in self._earlier()):
             return None  # a fix is verified already (a round that ranks every candidate goes on)
         self.near = near_misses(model)
         if not self.near:
             return None
-        tried = {d for s in self.earlier for d in getattr(getattr(s, "search", s), "tried_diffs", ())}
+        tried = set(self.search.tried_diffs) if self.search is not None else set()
         found = near_candidates(self.near, job.problem, tried)
         self.candidates = len(found)
         numbers = ", ".join(str(a.index) for a in self.near)
@@ -157,7 +160,7 @@ class NearMissSource(SearchSource):
                                                                 "pass"))
 
 
-def near_miss_source(job: "Job", backend, opts: "RoundOptions") -> NearMissSource:
+def near_miss_source(job: Job, backend, opts: RoundOptions) -> NearMissSource:
     """The pipeline's near-miss stage, after the model (off with the search: ``search = false``)."""
     return NearMissSource(job, backend, opts, enabled=opts.search, max_count=opts.search_max,
                           max_seconds=opts.search_seconds)

@@ -3,7 +3,7 @@ a verified one becomes an Attempt ("found by search: `<` → `<=` in paging.py:1
 
 ``run()`` is ``find()`` (the search) then ``present()`` (the found fix reported and explained). The pipeline
 either runs it before the model's attempts, or ``find()`` on a thread beside the model's loop
-(``rdebug.search.beside``), with ``present()`` once the model has stopped."""
+(``rdebug.rounds.SearchBesideModel``), with ``present()`` once the model has stopped."""
 
 from __future__ import annotations
 
@@ -20,13 +20,12 @@ from rdebug.events import (
     Status,
     VerificationStarted,
 )
-from rdebug.patch.attempt import Attempt, Candidates
+from rdebug.job import Attempt, Candidates, Job, RoundOptions
 from rdebug.patch.testfiles import edited_tests
 from rdebug.runtime.base import ChatMessage
 from rdebug.search.explain import LETTERS
 
 if TYPE_CHECKING:
-    from rdebug.pipeline import Job, RoundOptions
     from rdebug.search.pool import Tried
 
 FAILING_ONLY = "verified by the failing test only: the project has no other tests"
@@ -37,23 +36,11 @@ ALTERNATIVES_TRIED = 4  # … and this many more candidates …
 MAX_HITS = 3  # … until this many verified edits in all
 
 
-@dataclass
-class SearchAttempt(Attempt):
-    """An Attempt the search found (``source`` "search"); ``label`` says which edit."""
-
-    source: str = "search"
-    label: str = ""
-    kind: str = ""  # the edit kind (rdebug.search.mutation.KINDS)
-
-    def to_json(self) -> dict:
-        return {**super().to_json(), "source": self.source, "label": self.label, "kind": self.kind}
-
-
 class SearchSource(Candidates):
     """``run()`` tries the candidates; afterwards ``attempts`` (the verified one, if any), ``tried``,
     ``capped`` ("count"/"time"/None), ``seconds`` and ``found_s`` (seconds to the verified fix)."""
 
-    def __init__(self, job: "Job", backend, opts: "RoundOptions", *, enabled: bool = True,
+    def __init__(self, job: Job, backend, opts: RoundOptions, *, enabled: bool = True,
                  max_count: int = 300, max_seconds: float = 60.0, workers: int | None = None) -> None:
         super().__init__()
         self.job, self.backend, self.opts = job, backend, opts
@@ -207,9 +194,9 @@ class SearchSource(Candidates):
     def _report(self, tried: "Tried", index: int = 1) -> Iterator[SessionEvent]:
         cand, result = tried.candidate, tried.result
         label = self._label(cand)
-        attempt = SearchAttempt(index, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
-                                failures=0, command_passed=True, reason=result.reason, checked=result.checked,
-                                label=label, kind=cand.mutation.kind)
+        attempt = Attempt(index, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
+                          failures=0, command_passed=True, reason=result.reason, checked=result.checked,
+                          source="search", label=label, kind=cand.mutation.kind)
         if self._failing_only():
             attempt.reason = f"{result.reason}; {FAILING_ONLY}" if result.reason else FAILING_ONLY
         self.attempts.append(attempt)
@@ -219,21 +206,17 @@ class SearchSource(Candidates):
         yield PatchVerified(index, True, result.output_tail, [], 1, [], True, attempt.reason, result.checked)
         return attempt
 
-    def _explain(self, attempt: SearchAttempt) -> Iterator[SessionEvent]:
+    def _explain(self, attempt: Attempt) -> Iterator[SessionEvent]:
         """Ask the model, on its attempts' prompt prefix, why the found fix works and whether it is the cause."""
         from rdebug.events import profile_of, resolve_thinking
-        from rdebug.patch.loop import RepairLoop, model_stats
-        from rdebug.patch.prompt import fix_messages
-        from rdebug.pipeline import model_source
+        from rdebug.job import model_stats
+        from rdebug.prompts import fix_prefix
         from rdebug.search.explain import choose_request, explain_request, parse_choice, stream_explanation
 
         stats = model_stats(self.backend)
-        profile = profile_of(stats)
         thinking = resolve_thinking(self.opts.thinking, stats)
-        loop = model_source(self.job, self.backend, self.opts)
-        example = loop._example_path() if isinstance(loop, RepairLoop) else "path/to/file.py"
-        prefix = fix_messages(self.job.prompt_text, profile.thinking_mode, thinking, system=profile.system_prompt,
-                              example_path=example, edit_format=profile.edit_format)
+        job = self.job
+        prefix = fix_prefix(job.problem, job.prompt_text, list(job.hashes), profile_of(stats), thinking)
         several = len(self.hits) > 1
         if several:
             fixes = [(self._label(t.candidate), t.candidate.patch.diff) for t in self.hits]
@@ -253,23 +236,7 @@ class SearchSource(Candidates):
         return parse_choice(attempt.answer, len(self.hits)) if several else None
 
 
-def search_source(job: "Job", backend, opts: "RoundOptions") -> SearchSource:
+def search_source(job: Job, backend, opts: RoundOptions) -> SearchSource:
     """The pipeline's search stage (off with ``search = false`` / ``--no-search``)."""
     return SearchSource(job, backend, opts, enabled=opts.search, max_count=opts.search_max,
                         max_seconds=opts.search_seconds)
-
-
-def searches_of(round_) -> list[SearchSource]:
-    """The search sources of a candidate round (``CandidateRound``): the search (also when it runs beside the
-    model) and its near-miss pass."""
-    out: list[SearchSource] = []
-    for source in getattr(round_, "sources", []):
-        inner = getattr(source, "search", source)
-        if isinstance(inner, SearchSource):
-            out.append(inner)
-    return out
-
-
-def search_of(round_) -> SearchSource | None:
-    """The search source of a candidate round (``CandidateRound``), if it has one."""
-    return next(iter(searches_of(round_)), None)

@@ -1,13 +1,88 @@
-"""One candidate fix (``Attempt``), how candidates rank, and what a round of them tells the next one."""
+"""What a candidate round works on and with: the ``Job`` (one problem, ready to repair), the ``RoundOptions``,
+the ``CandidateSource`` protocol every source follows (the model's loop, the search, its near-miss pass), and
+the ``Attempt`` each source produces (``source`` says which), with how attempts rank.
+
+This module sits below the sources and the pipeline: they import it, it imports none of them.
+"""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
-from rdebug.events import AnswerDelta, ModelStats, ThinkingDelta, Usage
+from rdebug.config import Config
+from rdebug.context.model import PackedContext
+from rdebug.events import AnswerDelta, ModelStats, SessionEvent, ThinkingDelta, Usage
+from rdebug.intake.model import Problem
 from rdebug.patch.diff import Patch
 from rdebug.patch.normalize import normalized_diff
+from rdebug.runtime.base import Backend, ChatMessage
+
+if TYPE_CHECKING:
+    from rdebug.facts.stage import CallRecordResult
+    from rdebug.facts.spectrum import SuspiciousLine
+    from rdebug.patch.verify import SharedBaseline
+
+
+@dataclass
+class Job:
+    """One problem, ready for the candidate stage: what the model sees and how a patch is verified."""
+
+    root: Path
+    problem: Problem
+    context: PackedContext
+    prompt_text: str  # the context as the prompt shows it
+    hashes: dict[str, str | None]  # the files the context shows, as they were: a patch applies only to those
+    command: list[str] | None  # reproduces the failure; None: patches cannot be verified
+    regression_cmd: list[str] | None = None
+    timeout_s: float = 300.0
+    suspicious: list["SuspiciousLine"] = field(default_factory=list)  # the spectrum's lines, most suspicious first
+    baseline: "SharedBaseline | None" = None  # the runs before any patch, shared by one round's sources
+    calls: "CallRecordResult | None" = None  # the failing test's call record (``calls`` on), as the context shows it
+
+    def shared_baseline(self) -> "SharedBaseline":
+        """The runs before any patch for this job's command and suite (run once, when first needed)."""
+        from rdebug.patch.verify import SharedBaseline
+
+        return SharedBaseline(self.root, self.command, self.regression_cmd, self.timeout_s)
+
+    def with_baseline(self) -> "Job":
+        """A copy whose sources share one set of runs before any patch (one per round)."""
+        return replace(self, baseline=self.shared_baseline())
+
+
+@dataclass
+class RoundOptions:
+    """How one candidate round runs (the settings of the same names)."""
+
+    attempts: int = 3
+    samples: int = 1
+    all_candidates: bool = False  # every candidate is verified and ranked (else the first verified ends it)
+    thinking: bool | None = None  # None: the model's default
+    think_budget: int | None = None
+    max_tokens: int = 2048
+    verify: bool = True
+    question: bool = False  # the last turn of ``history`` is a follow-up question: one reply
+    history: list[ChatMessage] = field(default_factory=list)
+    search: bool = True  # the mutation search (rdebug.search)
+    search_max: int = 300
+    search_seconds: float = 60.0
+    search_beside: bool = True  # the search runs while the model decodes (else before it)
+
+    @classmethod
+    def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
+        base = cls(attempts=cfg.attempts, samples=cfg.samples, all_candidates=cfg.all_candidates,
+                   thinking=cfg.thinking, think_budget=cfg.think_budget, max_tokens=cfg.max_tokens,
+                   search=cfg.search, search_max=cfg.search_max, search_seconds=cfg.search_seconds,
+                   search_beside=cfg.search_beside)
+        return replace(base, **overrides)
+
+    @property
+    def searching(self) -> bool:
+        """Whether a round with these options runs the search (it needs verification, not a question)."""
+        return self.search and self.verify and not self.question
 
 
 @dataclass
@@ -33,6 +108,10 @@ class Attempt:
     reason: str = ""  # the verdict in one line: why not verified, or what was checked
     checked: str = ""  # how the tests were judged ("checked per test, from the junit report", or exit code only)
     preferred: bool = False  # the model chose it among several verified search fixes
+    source: str = "model"  # which source produced it: "model" or "search"
+    label: str = ""  # how a search candidate was found ("found by search: `<` → `<=` in paging.py:14")
+    kind: str = ""  # a search candidate's edit kind (rdebug.search.mutation.KINDS)
+    precheck: tuple[str, ...] = ()  # what the static pre-check found: the patch was rejected without a test run
 
     def take(self, ev: object) -> bool:
         """Keep a streamed event's text or usage; False for any other event."""
@@ -62,6 +141,8 @@ class Attempt:
             "checked": self.checked,
             "state": self.state,
             "agreement": self.agreement,
+            "source": self.source,
+            **({"label": self.label, "kind": self.kind} if self.source != "model" else {}),
         }
 
     @property
@@ -90,6 +171,20 @@ def rank(attempt: Attempt) -> tuple:
     size = attempt.patch.changed_lines if attempt.patch else 1 << 30
     return (not attempt.verified, not attempt.tests_pass, attempt.patch is None, failures, not attempt.preferred,
             size, -attempt.agreement, attempt.index, attempt.sample)
+
+
+class CandidateSource(Protocol):
+    """Produces candidate fixes (``Attempt``), each verified as it comes; made by a ``SourceFactory``."""
+
+    attempts: list[Attempt]
+    history: list[ChatMessage]
+
+    def run(self) -> Iterator[SessionEvent]: ...
+
+    def cancel(self) -> None: ...
+
+
+SourceFactory = Callable[[Job, Backend, RoundOptions], CandidateSource]
 
 
 class Candidates:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Sequence
 
 from rdebug.errors import RdebugError
 from rdebug.events import (
+    AttemptResampled,
     AttemptStarted,
     Done,
     Error,
@@ -20,25 +22,26 @@ from rdebug.events import (
     resolve_thinking,
     VerificationStarted,
 )
-from rdebug.intake.model import Problem
-from rdebug.patch.attempt import (  # noqa: F401 - Attempt and model_stats are imported from here too
-    CUT_SHORT, Attempt, Candidates, model_stats, note_agreement, rank, round_note, sample_label,
+from rdebug.job import (
+    CUT_SHORT, Attempt, Candidates, Job, RoundOptions, model_stats, note_agreement, rank, round_note, sample_label,
 )
 from rdebug.patch.compose import build_patch
 from rdebug.patch.edits import parse_edits
-from rdebug.patch.prompt import ASK, failed_feedback, fix_messages, rejected_feedback, test_edit_feedback
-from rdebug.patch.testfiles import edited_tests, is_test_path
+from rdebug.patch.testfiles import edited_tests
+from rdebug.prompts import (
+    ASK, code_paths, failed_feedback, fix_prefix, precheck_feedback, rejected_feedback, test_edit_feedback,
+    tried_note,
+)
 from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_note
-from rdebug.patch.verify import Baseline, SharedBaseline, run_baseline, verify_patch
+from rdebug.patch.verify import Baseline, run_baseline, verify_patch
 from rdebug.patch.normalize import normalized_diff, only_cosmetic
+from rdebug.patch.precheck import PrecheckResult, precheck
 from rdebug.patch.verifier import BackgroundVerifier
 from rdebug.runtime.base import ChatMessage, GenerationRequest
-from rdebug.runtime.candidates import generate_candidates
+from rdebug.runtime.candidates import TAGGED, generate_candidates
 
-
-def _looks_like_test(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return is_test_path(path) or "test" in name.lower()
+MAX_RESAMPLES = 2  # fresh samples for a reply that repeats a fix already tried, or changes nothing
+UNCHANGED = ("the edits change nothing", "the edits only change whitespace", "the patch changes only comments")
 
 
 class RepairLoop(Candidates):
@@ -48,55 +51,36 @@ class RepairLoop(Candidates):
     patch only when it holds an edit (no rejection and no retries otherwise).
     """
 
-    def __init__(
-        self,
-        problem: Problem,
-        context_text: str,
-        backend,
-        root: Path,
-        command: Sequence[str] | None,
-        *,
-        attempts: int = 3,
-        samples: int = 1,
-        timeout_s: float = 300,
-        regression_cmd: Sequence[str] | None = None,
-        thinking: bool | None = None,
-        think_budget: int | None = None,
-        max_tokens: int = 2048,
-        expected_hashes: Mapping[str, str | None] | None = None,
-        history: Sequence[ChatMessage] = (),
-        verify: bool = True,
-        question: bool = False,
-        targets: Sequence[str] | None = None,
-        all_candidates: bool = False,
-        baseline: SharedBaseline | None = None,
-    ) -> None:
-        self.problem = problem
-        self.context_text = context_text
+    def __init__(self, job: Job, backend, opts: RoundOptions, targets: Sequence[str] | None = None) -> None:
+        self.job = job
+        self.problem = job.problem
         self.backend = backend
-        self.root = Path(root)
-        self.command = list(command) if command else None
+        self.root = Path(job.root)
+        self.command = list(job.command) if job.command else None
         # a follow-up question gets one reply; it is verified only when it holds a fix
-        self.question = question
-        self.max_attempts = 1 if question else max(1, attempts)
-        self.samples = 1 if question else max(1, samples)
-        self.timeout_s = timeout_s
-        self.regression_cmd = list(regression_cmd) if regression_cmd else None
-        self.thinking = thinking
-        self.think_budget = think_budget
-        self.max_tokens = max_tokens
-        self.expected_hashes = dict(expected_hashes or {})
-        self.verify = verify
-        self.all_candidates = all_candidates  # False: the first verified candidate ends its round
+        self.question = opts.question
+        self.max_attempts = 1 if opts.question else max(1, opts.attempts)
+        self.samples = 1 if opts.question else max(1, opts.samples)
+        self.timeout_s = job.timeout_s
+        self.regression_cmd = list(job.regression_cmd) if job.regression_cmd else None
+        self.thinking = opts.thinking
+        self.think_budget = opts.think_budget
+        self.max_tokens = opts.max_tokens
+        self.expected_hashes = dict(job.hashes or {})
+        self.verify = opts.verify
+        self.all_candidates = opts.all_candidates  # False: the first verified candidate ends its round
         self.attempts: list[Attempt] = []
         self.edit_format = "search-replace"  # set from the model's stats when the loop runs
-        self.history: list[ChatMessage] = list(history)
+        self.history: list[ChatMessage] = list(opts.history)
         # the failing tests a patch must make pass (None: the problem's test; else those failing before)
+        problem = job.problem
         self.targets = list(targets) if targets is not None else [problem.test_id] if problem.test_id else []
         self._baseline: Baseline | None = None
-        self._shared = baseline  # the round's runs before any patch, when the pipeline made them shareable
+        self._shared = job.baseline  # the round's runs before any patch, when the pipeline made them shareable
         self._round_stop = threading.Event()  # set when a candidate of the running round is verified
         self.halted: str | None = None  # why ``halt`` stopped the loop
+        self.repeats = 0  # replies that repeated a tried fix or changed nothing: resampled, never attempts
+        self.prechecked = 0  # candidates the static pre-check rejected (each a test run saved)
         super().__init__()
 
     def cancel(self) -> None:
@@ -111,25 +95,14 @@ class RepairLoop(Candidates):
         self.backend.cancel()
 
     def _candidates(self) -> list[str]:
-        paths = [f.path for f in self.problem.repo_frames] + list(self.problem.seeds) + list(self.expected_hashes)
-        return list(dict.fromkeys(p for p in paths if ":" not in p))
-
-    def _example_path(self) -> str:
-        """A real file for the prompt's example: the innermost in-repo frame outside the tests."""
-        paths = self._candidates()
-        code = [p for p in paths if not _looks_like_test(p)]
-        inner = [f.path for f in reversed(self.problem.repo_frames) if f.path in code]
-        return (inner or code or paths or ["path/to/file.py"])[0]
+        return code_paths(self.problem, list(self.expected_hashes))
 
     def run(self) -> Iterator[SessionEvent]:
         stats = model_stats(self.backend)
         profile = profile_of(stats)
         self.edit_format = profile.edit_format
         self.thinking = resolve_thinking(self.thinking, stats)
-        prefix = fix_messages(
-            self.context_text, profile.thinking_mode, self.thinking, system=profile.system_prompt,
-            example_path=self._example_path(), edit_format=self.edit_format,
-        )
+        prefix = fix_prefix(self.problem, self.job.prompt_text, list(self.expected_hashes), profile, self.thinking)
         turns = list(self.history)
         if turns and turns[-1].role == "assistant":
             turns.append(ChatMessage("user", "That did not fix it. " + ASK))
@@ -146,6 +119,8 @@ class RepairLoop(Candidates):
             batch = [Attempt(number, sample) for sample in range(1, self.samples + 1)]
             self.attempts.extend(batch)
             fatal = yield from self._round(batch, messages)
+            if not fatal:
+                fatal = yield from self._resample(batch, messages)
             if fatal or self.cancelled:
                 self.history = turns
                 return
@@ -155,12 +130,20 @@ class RepairLoop(Candidates):
             if picked.patch is not None and not self.command:
                 break  # nothing can tell whether it worked: feedback would be guesswork
             notes.append(self._feedback(picked) + round_note(batch, picked))
-            messages = prefix + turns + [ChatMessage("user", "\n\n".join(notes[-2:]))]
+            earlier = tried_note([a for a in self.attempts if a.index < number - 1])
+            messages = prefix + turns + [ChatMessage("user", "\n\n".join(([earlier] if earlier else []) + notes[-2:]))]
         if picked is not None:
             turns = turns + [ChatMessage("assistant", picked.answer.strip() or "(no answer)")]
         self.history = turns
 
+    def _repeat(self, attempt: Attempt, key: str) -> bool:
+        """Whether ``attempt``'s patch repeats an earlier one (a pre-check rejection or a test run)."""
+        return any(a is not attempt and a.patch is not None and (a.output_tail or a.precheck)
+                   and normalized_diff(a.patch.diff) == key for a in self.attempts)
+
     def _feedback(self, attempt: Attempt) -> str:
+        if attempt.patch is not None and attempt.precheck:
+            return precheck_feedback(PrecheckResult(False, attempt.precheck), self.edit_format, diff=attempt.patch.diff)
         if attempt.patch is None:
             return rejected_feedback([attempt.rejected_reason or "no usable edit"], self.edit_format)
         if attempt.edits_tests:
@@ -186,16 +169,47 @@ class RepairLoop(Candidates):
             notes.insert(0, f"The test run exited 0, but: {attempt.reason}.")
         return "\n".join(notes)
 
-    def _round(self, batch: list[Attempt], messages: list[ChatMessage]) -> Iterator[SessionEvent]:
+    def _stale(self, attempt: Attempt) -> str | None:
+        """Why a candidate is no attempt (a repeat of a tried fix, or no change), or None."""
+        if attempt.repeat_of is not None:
+            return f"repeated attempt {attempt.repeat_of}'s fix"
+        if attempt.patch is None and (attempt.rejected_reason or "").startswith(UNCHANGED):
+            return "left the code as it was"
+        return None
+
+    def _resample(self, batch: list[Attempt], messages: list[ChatMessage]) -> Iterator[SessionEvent]:
+        """Replace each candidate of ``batch`` that repeats a tried fix or changes nothing by a fresh, hotter
+        sample (at most ``MAX_RESAMPLES`` times): it is not an attempt. True when the backend failed fatally."""
+        for _ in range(MAX_RESAMPLES):
+            if self.cancelled or self.halted or (any(a.verified for a in batch) and not self.all_candidates):
+                return False
+            for slot, old in enumerate(list(batch)):
+                why = self._stale(old)
+                if why is None or self.cancelled or self.halted:
+                    continue
+                self.repeats += 1
+                fresh = Attempt(old.index, old.sample)
+                batch[slot] = fresh
+                self.attempts[self.attempts.index(old)] = fresh
+                yield AttemptResampled(old.index, f"the reply {why}: sampling another", old.sample)
+                if (yield from self._round([fresh], messages, slot=slot)):
+                    return True
+        return False
+
+    def _round(self, batch: list[Attempt], messages: list[ChatMessage], slot: int | None = None
+               ) -> Iterator[SessionEvent]:
         """Ask for ``len(batch)`` candidates at once (one llama.cpp batch where the backend can); each is
         parsed and verified as soon as its reply ends, while the others decode. Unless ``all_candidates``,
-        the first verified one ends the round. Returns True when the backend failed fatally."""
+        the first verified one ends the round. Returns True when the backend failed fatally.
+
+        ``slot``: a fresh sample for the round's candidate ``slot`` (its view is there already; hotter)."""
         first = batch[0]
-        for attempt in batch:
-            yield AttemptStarted(attempt.index, attempt.sample)
+        if slot is None:
+            for attempt in batch:
+                yield AttemptStarted(attempt.index, attempt.sample)
         request = GenerationRequest(
             messages=list(messages), max_tokens=self.max_tokens, thinking=self.thinking,
-            think_budget=self.think_budget, explore=first.index > 1, n=len(batch),
+            think_budget=self.think_budget, explore=first.index > 1 or slot is not None, n=len(batch),
         )
         verifier = BackgroundVerifier(self._cancel)
         stop = self._round_stop = threading.Event()  # a candidate was verified: no further one starts
@@ -228,7 +242,7 @@ class RepairLoop(Candidates):
                     if ev.fatal:
                         return True
                     continue
-                yield ev
+                yield replace(ev, candidate=slot) if slot and isinstance(ev, TAGGED) else ev
                 yield from verifier.ready()
         except RdebugError as exc:
             first.rejected_reason = exc.message
@@ -290,14 +304,23 @@ class RepairLoop(Candidates):
             attempt.reason = "not run: another candidate of this attempt was verified first"
             return
         key = normalized_diff(attempt.patch.diff)
-        same = next((a for a in self.attempts if a is not attempt and a.patch is not None and a.output_tail
-                     and normalized_diff(a.patch.diff) == key), None)
+        if not self._repeat(attempt, key):
+            pre = precheck(self.root, attempt.patch)  # milliseconds: undefined names, syntax, before seconds of tests
+            if not pre.ok:
+                self.prechecked += 1
+                attempt.precheck = pre.problems
+                attempt.reason = "not run: " + "; ".join(pre.problems)
+                yield PatchVerified(n, False, "\n".join(pre.problems), [], s, list(attempt.edits_tests),
+                                    reason=attempt.reason, checked="static pre-check")
+                return
+        same = next((a for a in self.attempts if a is not attempt and a.patch is not None
+                     and (a.output_tail or a.precheck) and normalized_diff(a.patch.diff) == key), None)
         if same is not None:  # small models repeat a failed fix verbatim: no second test run for it
             attempt.repeat_of = same.index
             attempt.verified, attempt.failures, attempt.timed_out = same.verified, same.failures, same.timed_out
             attempt.output_tail, attempt.regressions = same.output_tail, list(same.regressions)
             attempt.command_passed, attempt.tests_pass = same.command_passed, same.tests_pass
-            attempt.reason, attempt.checked = same.reason, same.checked
+            attempt.reason, attempt.checked, attempt.precheck = same.reason, same.checked, same.precheck
             yield PatchVerified(n, same.verified, f"(the same patch as attempt {same.index}, not run again)\n"
                                 + same.output_tail, list(same.regressions), s, list(attempt.edits_tests),
                                 same.tests_pass, same.reason, same.checked)
@@ -337,3 +360,8 @@ class RepairLoop(Candidates):
                               else f"edits tests ({edited}); {result.reason}")
         yield PatchVerified(n, attempt.verified, result.output_tail, result.regressions, s,
                             list(attempt.edits_tests), attempt.tests_pass, attempt.reason, attempt.checked)
+
+
+def model_source(job: Job, backend, opts: RoundOptions) -> RepairLoop:
+    """The model's repair loop as a candidate source: ask, verify, feed the failure back, ask again."""
+    return RepairLoop(job, backend, opts)
