@@ -31,7 +31,7 @@ MODEL_COMMANDS = {None, "fix", "ask", "eval", "demo"}
 CONFIG_FLAGS = (
     "model", "backend", "base_url", "gpu_layers", "ctx", "threads", "kv_type", "max_tokens",
     "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "all_candidates", "models_dir",
-    "repack", "flash_attn", "search", "search_beside", "spectrum", "calls",
+    "repack", "flash_attn", "search", "search_beside", "spectrum", "calls", "precheck", "resample", "focus", "localize",
 )
 
 EPILOG = """intake (how rdebug learns what is broken):
@@ -82,6 +82,15 @@ def _common_parser() -> argparse.ArgumentParser:
                    help="do not try small edits at the suspicious lines")
     r.add_argument("--search-first", dest="search_beside", action="store_const", const=False, default=None,
                    help="run the search before the model's attempts (default: while the model decodes)")
+    r.add_argument("--no-precheck", dest="precheck", action="store_const", const=False, default=None,
+                   help="run every model candidate's tests, without the static pre-check first")
+    r.add_argument("--no-resample", dest="resample", action="store_const", const=False, default=None,
+                   help="count a reply that repeats a tried fix as an attempt (default: sample another)")
+    r.add_argument("--no-focus", dest="focus", action="store_const", const=False, default=None,
+                   help="ask for a fix anywhere (default for function-format models: one chosen function, "
+                        "its first line given)")
+    r.add_argument("--no-localize", dest="localize", action="store_const", const=False, default=None,
+                   help="rewrite the top-ranked function without asking the model to choose it")
     r.add_argument("--calls", dest="calls", action="store_const", const=True, default=None,
                    help="re-run the failing pytest test under a tracer and show the model what it called "
                         "and returned")

@@ -45,6 +45,10 @@ class Config:
     search_max: int = 300  # candidates the search verifies at most
     search_seconds: float = 60.0  # wall time of the search at most
     search_beside: bool = True  # the search runs while the model decodes (False: before the model's attempts)
+    precheck: bool = True  # statically check a model candidate (pyflakes, node --check) before its test run
+    resample: bool = True  # a reply repeating a tried fix (or changing nothing) is resampled, not an attempt
+    focus: bool = True  # function-format models rewrite one chosen function, its first line pre-filled
+    localize: bool = True  # the model chooses that function from a numbered list first (one decode step)
     calls: bool = False  # show the model what the failing test called and returned (pytest; rdebug.facts);
     # off: on 16 model-only cases it fixed 3 either way and cost ~7 s a case (bench figures in the README)
     spectrum: bool = False  # run the suite once under a per-test line tracer; Ochiai ranks functions (rdebug.facts)

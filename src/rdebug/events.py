@@ -109,6 +109,14 @@ class Usage:
 
 
 @dataclass
+class ChoiceScores:
+    """A one-step choice (``GenerationRequest.choices``): each option's probability from the logits of the reply's
+    first position, renormalised over the options (what a grammar allowing only them would sample from)."""
+
+    probs: list[float]
+
+
+@dataclass
 class Done:
     reason: str = "stop"  # "stop", "length", "repetition" (stopped in a loop), "cancelled"
     candidate: int = 0  # with several candidates, each ends with its own Done
@@ -217,7 +225,7 @@ class PatchUndone:
     backup_id: str
 
 
-RuntimeEvent = Union[ModelLoading, ModelReady, ThinkingDelta, AnswerDelta, Usage, Done, Error]
+RuntimeEvent = Union[ModelLoading, ModelReady, ThinkingDelta, AnswerDelta, Usage, ChoiceScores, Done, Error]
 SessionEvent = Union[
     RuntimeEvent,
     Status,

@@ -70,13 +70,18 @@ class RoundOptions:
     search_max: int = 300
     search_seconds: float = 60.0
     search_beside: bool = True  # the search runs while the model decodes (else before it)
+    precheck: bool = True  # a model candidate is statically checked before its test run
+    resample: bool = True  # a reply repeating a tried fix (or changing nothing) is resampled, not an attempt
+    focus: bool = True  # function-format models rewrite one chosen function, its first line pre-filled
+    localize: bool = True  # the model chooses that function from a numbered list first
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
         base = cls(attempts=cfg.attempts, samples=cfg.samples, all_candidates=cfg.all_candidates,
                    thinking=cfg.thinking, think_budget=cfg.think_budget, max_tokens=cfg.max_tokens,
                    search=cfg.search, search_max=cfg.search_max, search_seconds=cfg.search_seconds,
-                   search_beside=cfg.search_beside)
+                   search_beside=cfg.search_beside, precheck=cfg.precheck, resample=cfg.resample,
+                   focus=cfg.focus, localize=cfg.localize)
         return replace(base, **overrides)
 
     @property

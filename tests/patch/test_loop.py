@@ -132,7 +132,7 @@ def test_function_format_models_are_asked_for_whole_functions(cart_repo):
 
     reply = ("The discount is added.\n\ncart.py\n```python\ndef discount(total, percent):\n"
              "    return total - total * percent / 100\n```\n")
-    backend, loop = _loop(cart_repo, ["no code here", reply])
+    backend, loop = _loop(cart_repo, ["no code here", reply], focus=False)  # the open request
     backend.stats = ModelStats("small", profile=ModelProfile(thinking_mode="prompted", edit_format="function"))
     list(loop.run())
     assert [a.verified for a in loop.attempts] == [False, True]
@@ -225,3 +225,18 @@ def test_a_reply_cut_short_is_reported_with_its_attempt(cart_repo):
     notes = [e.message for e in events if isinstance(e, Status)]
     assert notes == ["attempt 1: the model kept repeating itself, so its reply was stopped"]
     assert loop.attempts[0].verified  # what came before the cut is still used
+
+
+def test_a_reply_using_undefined_names_is_rejected_before_any_test_run(cart_repo):
+    """Issue 21 §1: pyflakes finds the names the patch makes undefined; no test runs, the feedback names them."""
+    undefined = FIX_REPLY.replace("total - total * percent / 100", "base - base * rate / 100")
+    backend, loop = _loop(cart_repo, [undefined, FIX_REPLY], attempts=2)
+    events = list(loop.run())
+    started = [e for e in events if isinstance(e, VerificationStarted)]
+    assert len(started) == 1 and loop.prechecked == 1  # only the second attempt ran the tests
+    first = loop.attempts[0]
+    assert first.precheck and first.failures is None and first.reason.startswith("not run:")
+    assert "`base`" in first.reason and "`rate`" in first.reason and "discount()" in first.reason
+    feedback = backend.requests[1].messages[-1].content
+    assert "Your fix was not run" in feedback and "`base`" in feedback and "`total`" in feedback
+    assert loop.attempts[1].verified

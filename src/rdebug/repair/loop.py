@@ -9,6 +9,7 @@ from typing import Iterator, Sequence
 
 from rdebug.errors import RdebugError
 from rdebug.events import (
+    AnswerDelta,
     AttemptResampled,
     AttemptStarted,
     Done,
@@ -38,8 +39,13 @@ from rdebug.patch.normalize import normalized_diff, only_cosmetic
 from rdebug.patch.precheck import PrecheckResult, precheck
 from rdebug.patch.verifier import BackgroundVerifier
 from rdebug.runtime.base import ChatMessage, GenerationRequest
+from rdebug.repair.choose import choose_site
+from rdebug.repair.focus import STOP as FOCUS_STOP, complete, focus, focus_feedback
+from rdebug.repair.focus import messages as focus_messages
+from rdebug.repair.sites import Site, rank_sites
 from rdebug.runtime.candidates import TAGGED, generate_candidates
 
+FOCUS_SPREAD = 2  # attempts alternate among this many of the top-ranked functions
 MAX_RESAMPLES = 2  # fresh samples for a reply that repeats a fix already tried, or changes nothing
 UNCHANGED = ("the edits change nothing", "the edits only change whitespace", "the patch changes only comments")
 
@@ -79,6 +85,9 @@ class RepairLoop(Candidates):
         self._shared = job.baseline  # the round's runs before any patch, when the pipeline made them shareable
         self._round_stop = threading.Event()  # set when a candidate of the running round is verified
         self.halted: str | None = None  # why ``halt`` stopped the loop
+        self.opts = opts
+        self.sites: list[Site] = []  # the functions a focused request rewrites, best first (``focus``)
+        self._prefill = ""  # the running round's pre-filled reply start
         self.repeats = 0  # replies that repeated a tried fix or changed nothing: resampled, never attempts
         self.prechecked = 0  # candidates the static pre-check rejected (each a test run saved)
         super().__init__()
@@ -112,15 +121,26 @@ class RepairLoop(Candidates):
         notes: list[str] = []
         messages = prefix + turns
         picked: Attempt | None = None
+        if self.opts.focus and self.edit_format == "function" and not self.question and self.verify:
+            self.sites = rank_sites(self.job)
+            if self.opts.localize and len(self.sites) > 1:
+                self.sites = yield from choose_site(self.backend, prefix, self.job, self.sites, self._cancel)
         for number in range(1, self.max_attempts + 1):
             if self.cancelled or self.halted:
                 self.history = turns
                 return
             batch = [Attempt(number, sample) for sample in range(1, self.samples + 1)]
             self.attempts.extend(batch)
-            fatal = yield from self._round(batch, messages)
-            if not fatal:
-                fatal = yield from self._resample(batch, messages)
+            asked, self._prefill = messages, ""
+            if self.sites:  # a narrow task: one function, its first line given (unless the model thinks first)
+                focused = focus(self.job, self.sites[(number - 1) % min(FOCUS_SPREAD, len(self.sites))],
+                                focus_feedback(self.attempts))
+                asked = focus_messages(prefix + turns, focused)
+                self._prefill = "" if self.thinking else focused.prefill
+                yield Status(f"attempt {number}: rewriting {focused.site.name} ({focused.site.path}:{focused.site.start})")
+            fatal = yield from self._round(batch, asked)
+            if not fatal and self.opts.resample:
+                fatal = yield from self._resample(batch, asked)
             if fatal or self.cancelled:
                 self.history = turns
                 return
@@ -207,10 +227,17 @@ class RepairLoop(Candidates):
         if slot is None:
             for attempt in batch:
                 yield AttemptStarted(attempt.index, attempt.sample)
+        prefill = self._prefill
         request = GenerationRequest(
             messages=list(messages), max_tokens=self.max_tokens, thinking=self.thinking,
             think_budget=self.think_budget, explore=first.index > 1 or slot is not None, n=len(batch),
+            prefill=prefill, stop=[FOCUS_STOP] if prefill else [],
         )
+        for i, attempt in enumerate(batch):  # the pre-filled start is the reply's first text
+            if prefill:
+                ev = AnswerDelta(prefill, candidate=slot or i)
+                attempt.take(ev)
+                yield ev
         verifier = BackgroundVerifier(self._cancel)
         stop = self._round_stop = threading.Event()  # a candidate was verified: no further one starts
         ended: set[int] = set()
@@ -227,6 +254,8 @@ class RepairLoop(Candidates):
                     pass
                 elif isinstance(ev, Done):  # the caller emits Done once for the whole session
                     ended.add(c)
+                    if prefill:
+                        attempt.answer = complete(prefill, attempt.answer[len(prefill):])
                     if ev.reason in CUT_SHORT:
                         yield Status(f"attempt {attempt.index}{sample_label(attempt)}: {CUT_SHORT[ev.reason]}")
                     if ev.reason == "cancelled" and stop.is_set():
@@ -304,7 +333,7 @@ class RepairLoop(Candidates):
             attempt.reason = "not run: another candidate of this attempt was verified first"
             return
         key = normalized_diff(attempt.patch.diff)
-        if not self._repeat(attempt, key):
+        if self.opts.precheck and not self._repeat(attempt, key):
             pre = precheck(self.root, attempt.patch)  # milliseconds: undefined names, syntax, before seconds of tests
             if not pre.ok:
                 self.prechecked += 1

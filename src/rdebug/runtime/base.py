@@ -36,6 +36,8 @@ class GenerationRequest:
     stop: list[str] = field(default_factory=list)
     explore: bool = False  # a retry: sample more widely (temperature at least RETRY_TEMPERATURE)
     n: int = 1  # candidates: replies to the same prompt, decoded together where the backend can
+    prefill: str = ""  # the assistant turn starts with this text; the reply is its continuation
+    choices: list[str] = field(default_factory=list)  # a one-step choice among these first tokens: ChoiceScores
 
 
 RETRY_TEMPERATURE = 0.5  # 0.7 made the 1.5B default write garbage on retries

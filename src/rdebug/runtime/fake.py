@@ -8,6 +8,7 @@ from typing import Iterator
 
 from rdebug.events import (
     AnswerDelta,
+    ChoiceScores,
     Done,
     ModelLoading,
     ModelProfile,
@@ -53,6 +54,8 @@ class ScriptedBackend:
         self.chunk_size = chunk_size
         self.calls = 0
         self.requests: list[GenerationRequest] = []  # what each generate() was asked
+        self.choice_requests: list[GenerationRequest] = []  # one-step choices (``GenerationRequest.choices``)
+        self.choice_scores: list[float] | None = None  # what a choice answers (None: every option alike)
         self._cancel = threading.Event()
         self.stats: ModelStats | None = None  # set by load()
 
@@ -70,11 +73,17 @@ class ScriptedBackend:
 
     def generate(self, request: GenerationRequest) -> Iterator[RuntimeEvent]:
         self._cancel.clear()
+        if request.choices:  # a one-step choice consumes no scripted reply: ``choice_scores``, else no preference
+            self.choice_requests.append(request)
+            n = len(request.choices)
+            yield ChoiceScores(list(self.choice_scores or [1.0 / n] * n)[:n])
+            yield Done("stop")
+            return
         self.requests.append(request)
         reply = self.replies[min(self.calls, len(self.replies) - 1)]
         self.calls += 1
         prompt_tokens = sum(estimate_tokens(m.content) for m in request.messages)
-        splitter = ThinkingSplitter(self.thinking_mode, self.starts_in_thought)
+        splitter = ThinkingSplitter(self.thinking_mode, self.starts_in_thought, keep_leading=bool(request.prefill))
         start = time.perf_counter()
         first: float | None = None
         thinking = answer = 0

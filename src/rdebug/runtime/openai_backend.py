@@ -89,7 +89,10 @@ class OpenAIBackend:
             s = candidate_sampling(s or Sampling(), candidate)
         body: dict[str, Any] = {
             "model": self.model or "default",
-            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            # a pre-filled reply start is a final assistant message, which llama-server continues; a server
+            # that answers anew writes the whole block, and the repair loop keeps that reply as it is
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages]
+            + ([{"role": "assistant", "content": request.prefill}] if request.prefill else []),
             "stream": True,
             "max_tokens": request.max_tokens,
             "stream_options": {"include_usage": True},
@@ -135,7 +138,7 @@ class OpenAIBackend:
 
     def _stream(self, request: GenerationRequest, candidate: int = 0) -> Iterator[RuntimeEvent]:
         t0 = time.perf_counter()
-        splitter = ThinkingSplitter(self.thinking_mode)
+        splitter = ThinkingSplitter(self.thinking_mode, keep_leading=bool(request.prefill))
         first: float | None = None
         thinking = answer = 0
         usage: dict[str, Any] = {}

