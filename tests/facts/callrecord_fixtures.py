@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from rdebug.facts.stage import PLUGIN_MODULE
+from rdebug.facts.stage import PLUGIN_MODULE, install_plugin
 
 SHOP = {
     "shop/__init__.py": "",
@@ -129,7 +128,7 @@ def run_plugin(root: Path, test_id: str, tmp: Path, settrace: bool = False, **ca
     """Run ``test_id`` in ``root`` under the plugin (copied outside the tree, as the stage does); the JSON."""
     plugin_dir = tmp / "plugin"
     plugin_dir.mkdir(exist_ok=True)
-    shutil.copyfile(Path(__file__).parents[2] / "src/rdebug/facts/callplugin.py", plugin_dir / f"{PLUGIN_MODULE}.py")
+    install_plugin(plugin_dir)
     out = tmp / "calls.json"
     env = {**os.environ, "PYTHONPATH": str(plugin_dir), "RDEBUG_CALLS_OUT": str(out),
            "RDEBUG_CALLS_ROOTS": str(root), "RDEBUG_CALLS_TEST": test_id, "PYTHONDONTWRITEBYTECODE": "1"}

@@ -14,8 +14,9 @@ from helpers_patch import git, make_repo
 
 from rdebug.cli import main
 from rdebug.patch.diff import make_patch
-from rdebug.patch.scratch import SHARED_DIRS, ScratchCopy
+from rdebug.patch.scratch import ScratchCopy
 from rdebug.patch.verify import verify_patch
+from rdebug.worktree import SHARED_DIRS
 
 FAILS = [sys.executable, "-c", "raise SystemExit(1)"]
 PASSES = [sys.executable, "-c", "pass"]

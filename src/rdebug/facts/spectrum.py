@@ -194,9 +194,9 @@ def _traced_run(root: Path, argv: list[str], timeout_s: float,
     """Run ``argv`` with the plugin in a scratch copy of ``root``: (runs, why skipped, seconds)."""
     from rdebug.errors import CommandError
     from rdebug.intake.runner import run_command
-    from rdebug.patch.scratch import ScratchCopy
+    from rdebug.worktree import ScratchTree
 
-    scratch = ScratchCopy(root)
+    scratch = ScratchTree(root)
     with scratch as tree:
         assert scratch.workdir is not None
         plug_dir, out_dir = scratch.workdir / "plugin", scratch.workdir / "out"
@@ -220,11 +220,21 @@ def _traced_run(root: Path, argv: list[str], timeout_s: float,
         return runs, None, result.duration_s
 
 
+def _cached(key: str) -> Spectrum | None:
+    """The spectrum cached under ``key``; None when there is none or it is unreadable."""
+    from rdebug.facts.spectrumcache import cache_read
+
+    try:
+        return Spectrum.from_json(cache_read(key))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def run_spectrum(root: Path, command: Sequence[str] | None, *, timeout_s: float = MAX_TIMEOUT_S,
                  cancel: threading.Event | None = None, use_cache: bool = True) -> Spectrum:
     """The spectrum of ``command`` (a pytest command) on ``root``'s current state; never raises for the
     user's code: a skipped spectrum says why. Setting ``cancel`` stops the run (skipped: "cancelled")."""
-    from rdebug.facts.spectrumcache import cache_key, cache_read, cache_write
+    from rdebug.facts.spectrumcache import cache_key, cache_write
     from rdebug.intake.detect import is_pytest
 
     root = Path(root).resolve()
@@ -234,7 +244,7 @@ def run_spectrum(root: Path, command: Sequence[str] | None, *, timeout_s: float 
     if not is_pytest(argv):
         return Spectrum(skipped=f"not a pytest command ({' '.join(argv[:3])[:60]})")
     key = cache_key(root, argv) if use_cache else None
-    if key is not None and (hit := cache_read(key)) is not None:
+    if key is not None and (hit := _cached(key)) is not None:
         return hit
     runs, skipped, seconds = _traced_run(root, argv, min(timeout_s, MAX_TIMEOUT_S), cancel)
     if skipped:
@@ -245,7 +255,7 @@ def run_spectrum(root: Path, command: Sequence[str] | None, *, timeout_s: float 
         spectrum = Spectrum(seconds=seconds, total_passing=spectrum.total_passing,
                             skipped="no test failed under the tracer")
     elif key is not None:
-        cache_write(key, spectrum)
+        cache_write(key, spectrum.to_json())
     return spectrum
 
 

@@ -1,5 +1,6 @@
-"""The spectrum's cache: one file per (root, command, repository state) in rdebug's user cache dir. The state is
-git's index blob ids plus the content of changed and untracked files (outside git: every file's content)."""
+"""The spectrum's cache: one JSON document per (root, command, repository state) in rdebug's user cache dir.
+The state is git's index blob ids plus the content of changed and untracked files (outside git: every file's
+content). The documents are ``Spectrum.to_json()``'s; reading them back is ``rdebug.facts.spectrum``'s work."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
-
-if TYPE_CHECKING:
-    from rdebug.facts.spectrum import Spectrum
+from typing import Any, Sequence
 
 CACHE_VERSION = 1
 MAX_CACHE_FILES = 50
@@ -48,9 +46,9 @@ def repo_state(root: Path) -> str | None:
             extra = [p for p in (changed + b"\0" + others).decode("utf-8", "replace").split("\0") if p]
             _hash_files(root, extra, h)
             return h.hexdigest()
-    from rdebug.patch.scratch import _walk_files
+    from rdebug.worktree import walk_files
 
-    files = _walk_files(root)
+    files = walk_files(root)
     if len(files) > MAX_WALK_FILES:
         return None
     _hash_files(root, files, h)
@@ -71,21 +69,21 @@ def _cache_path(key: str) -> Path:
     return cache_dir() / "spectrum" / f"{key}.json"
 
 
-def cache_read(key: str) -> "Spectrum | None":
-    from rdebug.facts.spectrum import Spectrum
-
+def cache_read(key: str) -> Any:
+    """The JSON document stored under ``key``; None when there is none or it is unreadable."""
     try:
-        return Spectrum.from_json(json.loads(_cache_path(key).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
+        return json.loads(_cache_path(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
 
 
-def cache_write(key: str, spectrum: "Spectrum") -> None:
+def cache_write(key: str, doc: Any) -> None:
+    """Store the JSON document ``doc`` under ``key`` (best effort); the oldest files go past MAX_CACHE_FILES."""
     path = _cache_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(spectrum.to_json()), encoding="utf-8")
+        tmp.write_text(json.dumps(doc), encoding="utf-8")
         os.replace(tmp, path)
         old = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[MAX_CACHE_FILES:]
         for p in old:

@@ -54,6 +54,15 @@ def _with_plugin(argv: Sequence[str]) -> list[str]:
     return [*argv[:at], "-p", PLUGIN_MODULE, *argv[at:]]
 
 
+def install_plugin(folder: Path) -> Path:
+    """Copy the call recorder (the ``callplugin`` package) into ``folder`` as ``PLUGIN_MODULE``, for
+    ``PYTHONPATH=folder`` and ``-p PLUGIN_MODULE``; returns the copy."""
+    dest = Path(folder) / PLUGIN_MODULE
+    shutil.copytree(Path(__file__).with_name("callplugin"), dest, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest
+
+
 def _relocate(argv: Sequence[str], root: Path, scratch: Path) -> list[str]:
     """Absolute paths into the repository point into the scratch copy."""
     prefix = str(root)
@@ -69,7 +78,7 @@ def record_calls(problem, root: Path, command: Sequence[str] | None, timeout_s: 
     """Run ``problem``'s failing test alone under the call recorder, in a scratch copy of ``root``."""
     from rdebug.errors import CommandError
     from rdebug.intake.runner import run_command
-    from rdebug.patch.scratch import ScratchCopy
+    from rdebug.worktree import ScratchTree
 
     if not command:
         return _skip("no command reproduces the failure")
@@ -80,7 +89,7 @@ def record_calls(problem, root: Path, command: Sequence[str] | None, timeout_s: 
     root = Path(root).resolve()
     start = time.monotonic()
     limit = min(float(timeout_s), CALLS_TIMEOUT_S)
-    copy = ScratchCopy(root)
+    copy = ScratchTree(root)
     try:
         scratch = copy.__enter__()
     except OSError as exc:
@@ -90,7 +99,7 @@ def record_calls(problem, root: Path, command: Sequence[str] | None, timeout_s: 
         assert work is not None
         plugin_dir = work / "calls-plugin"
         plugin_dir.mkdir()
-        shutil.copyfile(Path(__file__).with_name("callplugin.py"), plugin_dir / f"{PLUGIN_MODULE}.py")
+        install_plugin(plugin_dir)
         out = work / "calls.json"
         paths = [str(plugin_dir)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         env = {"PYTHONPATH": os.pathsep.join(paths), "RDEBUG_CALLS_OUT": str(out),

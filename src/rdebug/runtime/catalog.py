@@ -1,6 +1,6 @@
 """The model catalog (``rdebug/data/catalog.toml``): families, downloadable models, their quirks.
 
-``resolve_model`` lives in ``rdebug.runtime.sources``; it is re-exported here.
+Resolving a model name to a file (``resolve_model``) is ``rdebug.runtime.sources``'s work.
 """
 
 from __future__ import annotations
@@ -127,10 +127,3 @@ def catalog_text() -> str:
 def load_catalog() -> Catalog:
     return parse_catalog(catalog_text())
 
-
-def __getattr__(name: str) -> Any:  # re-export without an import cycle
-    if name in ("resolve_model", "ResolvedModel"):
-        from rdebug.runtime import sources
-
-        return getattr(sources, name)
-    raise AttributeError(name)

@@ -8,9 +8,9 @@ from typing import Any
 
 from rdebug.events import Done, Error
 from rdebug.runtime.base import GenerationRequest, Sampling, sampling_for
+from rdebug.runtime.loaded import Loaded
 from rdebug.runtime.messages import Batch, GenerateCmd
 from rdebug.runtime.reply import ReplyState, merge_deltas
-from rdebug.runtime.worker import Loaded
 
 FLUSH_S = 0.03  # send batched deltas at most this often
 
@@ -19,7 +19,7 @@ def render_prompt(st: Loaded, request: GenerationRequest, extra: dict[str, Any])
     """(prompt text, tokens, starts_in_thought) for a request, via the GGUF chat template."""
     messages = [{"role": m.role, "content": m.content} for m in request.messages]
     kwargs = {"enable_thinking": request.thinking, **extra}
-    prompt = st.formatter(messages=messages, **kwargs).prompt
+    prompt = st.formatter(messages=messages, **kwargs).prompt + request.prefill
     add_bos = st.add_bos and not (st.bos_text and prompt.startswith(st.bos_text))
     tokens = st.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
     opened = st.options.thinking_mode in ("think-tags", "prompted") and prompt.rstrip().endswith("<think>")

@@ -21,9 +21,9 @@ from rdebug.runtime.base import Sampling, candidate_sampling, sampling_for
 from rdebug.runtime.generation import (
     FLUSH_S, _Abort, adapt_threads, common_prefix, prompt_too_long, render_prompt,
 )
+from rdebug.runtime.loaded import Loaded
 from rdebug.runtime.messages import Batch, GenerateCmd
 from rdebug.runtime.reply import ReplyState, merge_deltas
-from rdebug.runtime.worker import Loaded
 
 MIN_REPLY_TOKENS = 512  # fewer candidates when the context cannot give each this many tokens
 

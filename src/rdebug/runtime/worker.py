@@ -13,11 +13,12 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from rdebug.events import Error, ModelLoading, ModelProfile, ModelReady, ModelStats, Status
 from rdebug.runtime.flash import ENABLED, FlashChoice, choose_flash_attn
+from rdebug.runtime.loaded import Loaded
 from rdebug.runtime.loadlog import LoadLog, capture, describe_offload
 from rdebug.runtime.offload import (
     AllocationFailed, LoadAttempt, LoadFailed, fallback_attempts, load_with_fallback, plan_offload,
@@ -40,22 +41,6 @@ _FALLBACK_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
-
-
-@dataclass
-class Loaded:
-    """The worker's model state."""
-
-    llm: Any  # llama_cpp.Llama
-    options: WorkerOptions
-    formatter: Any  # Jinja2ChatFormatter
-    bos_text: str
-    add_bos: bool
-    n_ctx: int
-    abort_cb: Any = None  # keeps the ctypes callback alive
-    null_cb: Any = None
-    cpu_share: Any = None  # rdebug.runtime.threads.CpuShare: fewer threads while other processes are busy
-    n_seq: int = 1  # sequences the context decodes together (candidates; runtime/parallel.py)
 
 
 def worker_log_path() -> str:
@@ -141,7 +126,11 @@ def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
             elif isinstance(msg, GenerateCmd):
                 if state is None:
                     raise RuntimeError("no model loaded")
-                if msg.request.n > 1:
+                if msg.request.choices:
+                    from rdebug.runtime.choice import run_choice
+
+                    run_choice(state, msg, conn, cancel)
+                elif msg.request.n > 1:
                     from rdebug.runtime.parallel import run_parallel
 
                     run_parallel(state, msg, conn, cancel)

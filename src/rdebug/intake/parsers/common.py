@@ -1,8 +1,9 @@
-"""Shared helpers for trace parsers: ANSI stripping, the ``Found`` span record, small utilities."""
+"""Shared helpers for trace parsers: ANSI stripping, the ``Found`` span record, the line scan, small utilities."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rdebug.intake.model import Frame, Problem
@@ -18,6 +19,32 @@ class Found:
     start: int
     end: int
     problem: Problem
+
+
+# what a parser makes of the text at line ``i``: a block over [i, end), a block with its own span, or nothing
+Hit = Found | tuple[Problem, int] | None
+
+
+def scan(lines: list[str], parse: Callable[[list[str], int], Hit], *, head: Callable[[str], object] | None = None,
+         claimed: Sequence[tuple[int, int]] = (), jump: bool = False) -> list[Found]:
+    """The blocks ``parse(lines, i)`` finds, in line order, trying each line ``i`` that ``head`` accepts (every
+    line without ``head``) and that lies in none of the ``claimed`` spans [start, end). ``parse`` returns
+    ``(problem, end)`` for a block over [i, end), a ``Found`` for a block with its own span, or None. With
+    ``jump``, the scan goes on after a block's end (its lines are not tried again)."""
+    found: list[Found] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if (head is None or head(lines[i])) and not any(a <= i < b for a, b in claimed):
+            hit = parse(lines, i)
+            if hit is not None:
+                if not isinstance(hit, Found):
+                    hit = Found(i, hit[1], hit[0])
+                found.append(hit)
+                if jump:
+                    i = max(hit.end, i + 1)
+                    continue
+        i += 1
+    return found
 
 
 def strip_ansi(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rdebug.intake.model import Frame, Problem
-from rdebug.intake.parsers.common import Found, frame, join_message, raw_text
+from rdebug.intake.parsers.common import Found, frame, join_message, raw_text, scan
 
 PANIC_RE = re.compile(r"^(?P<kind>panic|fatal error): (?P<msg>.*?)(?: \[recovered\])?$")
 GOROUTINE_RE = re.compile(r"^goroutine \d+ \[[^\]]*\]:$")
@@ -64,60 +64,52 @@ def _package_after(lines: list[str], i: int) -> str | None:
     return None
 
 
-def _go_test(lines: list[str]) -> list[Found]:
-    found: list[Found] = []
+def _go_test(lines: list[str], i: int) -> Found | None:
+    """A ``--- FAIL: TestX`` block at line ``i`` (its ``go test -v`` messages may come before it)."""
+    m = FAIL_RE.match(lines[i])
+    if not m:
+        return None
     n = len(lines)
-    for i, line in enumerate(lines):
-        m = FAIL_RE.match(line)
-        if not m:
-            continue
-        name = m["name"]
-        start = i
-        msgs: list[tuple[str, str, list[str]]] = []
-        k = i + 1
-        # go test -v prints messages before "--- FAIL"; plain go test prints them after.
-        back = i - 1
-        while back >= 0 and (MSG_RE.match(lines[back]) or lines[back].startswith("        ")):
-            back -= 1
-        before = lines[back + 1:i] if back >= 0 and lines[back].strip() == f"=== RUN   {name}" else []
-        after = []
-        while k < n and not END_RE.match(lines[k].lstrip()) and not FAIL_RE.match(lines[k]):
-            after.append(lines[k])
-            k += 1
-        for chunk in (before, after):
-            for x in chunk:
-                mm = MSG_RE.match(x)
-                if mm:
-                    msgs.append((mm["file"], mm["line"], [mm["msg"]]))
-                elif msgs and x.strip():
-                    msgs[-1][2].append(x)
-        if before:
-            start = back + 1
-        pkg = _package_after(lines, k)
-        panic = parse_panic(lines, k) if k < n else None
-        if panic:
-            prob, k = panic
-        elif msgs:
-            message = "\n".join(join_message(text) for _, _, text in msgs)
-            frames = [frame(f"{pkg}/{f}" if pkg and "/" not in f else f, ln, name) for f, ln, _ in msgs[:1]]
-            for fr in frames:
-                fr.raw_path = msgs[0][0]
-            prob = Problem(kind="go", message=message, frames=frames)
-        else:
-            continue
-        prob.test_id = name
-        prob.raw = raw_text(lines, start, k)
-        found.append(Found(start, k, prob))
-    return found
+    name = m["name"]
+    start = i
+    msgs: list[tuple[str, str, list[str]]] = []
+    k = i + 1
+    # go test -v prints messages before "--- FAIL"; plain go test prints them after.
+    back = i - 1
+    while back >= 0 and (MSG_RE.match(lines[back]) or lines[back].startswith("        ")):
+        back -= 1
+    before = lines[back + 1:i] if back >= 0 and lines[back].strip() == f"=== RUN   {name}" else []
+    after = []
+    while k < n and not END_RE.match(lines[k].lstrip()) and not FAIL_RE.match(lines[k]):
+        after.append(lines[k])
+        k += 1
+    for chunk in (before, after):
+        for x in chunk:
+            mm = MSG_RE.match(x)
+            if mm:
+                msgs.append((mm["file"], mm["line"], [mm["msg"]]))
+            elif msgs and x.strip():
+                msgs[-1][2].append(x)
+    if before:
+        start = back + 1
+    pkg = _package_after(lines, k)
+    panic = parse_panic(lines, k) if k < n else None
+    if panic:
+        prob, k = panic
+    elif msgs:
+        message = "\n".join(join_message(text) for _, _, text in msgs)
+        frames = [frame(f"{pkg}/{f}" if pkg and "/" not in f else f, ln, name) for f, ln, _ in msgs[:1]]
+        for fr in frames:
+            fr.raw_path = msgs[0][0]
+        prob = Problem(kind="go", message=message, frames=frames)
+    else:
+        return None
+    prob.test_id = name
+    prob.raw = raw_text(lines, start, k)
+    return Found(start, k, prob)
 
 
 def find(lines: list[str]) -> list[Found]:
-    found = _go_test(lines)
-    claimed = {f.start for f in found}
-    spans = [(f.start, f.end) for f in found]
-    for i, line in enumerate(lines):
-        if line.startswith(("panic:", "fatal error:")) and not any(a <= i < b for a, b in spans) and i not in claimed:
-            res = parse_panic(lines, i)
-            if res:
-                found.append(Found(i, res[1], res[0]))
-    return found
+    found = scan(lines, _go_test)
+    return found + scan(lines, parse_panic, head=lambda line: line.startswith(("panic:", "fatal error:")),
+                        claimed=[(f.start, f.end) for f in found])

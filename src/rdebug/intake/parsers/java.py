@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rdebug.intake.model import Frame, Problem
-from rdebug.intake.parsers.common import Found, frame, join_message, raw_text
+from rdebug.intake.parsers.common import Found, frame, join_message, raw_text, scan
 
 HEAD_RE = re.compile(
     r"^(?P<prefix>Exception in thread \"[^\"]*\" |Caused by: |Suppressed: |\s*)"
@@ -87,38 +87,31 @@ def parse_trace(lines: list[str], i: int) -> tuple[Problem, int] | None:
     return top, k
 
 
-def _surefire(lines: list[str]) -> list[Found]:
-    found: list[Found] = []
-    for i, line in enumerate(lines):
-        new, old = SUREFIRE_NEW_RE.match(line), SUREFIRE_OLD_RE.match(line)
-        if not (new or old):
-            continue
-        test_id = new["id"] if new else f"{old['cls']}.{old['meth']}"
-        res = parse_trace(lines, i + 1) if i + 1 < len(lines) else None
-        if res:
-            prob, end = res
-        else:
-            end = i + 1
-            while end < len(lines) and lines[end].strip():
-                end += 1
-            prob = Problem(kind="java", message=join_message(lines[i + 1:end]))
-        prob.test_id = test_id
-        prob.raw = raw_text(lines, i, end)
-        found.append(Found(i, end, prob))
-    return found
+def _surefire(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """A Maven surefire / JUnit failure block whose ``<<< FAILURE!`` line is ``i``."""
+    new, old = SUREFIRE_NEW_RE.match(lines[i]), SUREFIRE_OLD_RE.match(lines[i])
+    if not (new or old):
+        return None
+    test_id = new["id"] if new else f"{old['cls']}.{old['meth']}"
+    res = parse_trace(lines, i + 1) if i + 1 < len(lines) else None
+    if res:
+        prob, end = res
+    else:
+        end = i + 1
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        prob = Problem(kind="java", message=join_message(lines[i + 1:end]))
+    prob.test_id = test_id
+    prob.raw = raw_text(lines, i, end)
+    return prob, end
+
+
+def _trace_head(line: str) -> bool:
+    """A trace's first header (not a ``Caused by:`` nor ``Suppressed:`` one)."""
+    hm = HEAD_RE.match(line)
+    return bool(hm) and not hm["prefix"].startswith(("Caused by", "Suppressed"))
 
 
 def find(lines: list[str]) -> list[Found]:
-    found = _surefire(lines)
-    spans = [(f.start, f.end) for f in found]
-    i = 0
-    while i < len(lines):
-        hm = HEAD_RE.match(lines[i])
-        if hm and not hm["prefix"].startswith(("Caused by", "Suppressed")) and not any(a <= i < b for a, b in spans):
-            res = parse_trace(lines, i)
-            if res:
-                found.append(Found(i, res[1], res[0]))
-                i = res[1]
-                continue
-        i += 1
-    return found
+    found = scan(lines, _surefire)
+    return found + scan(lines, parse_trace, head=_trace_head, claimed=[(f.start, f.end) for f in found], jump=True)

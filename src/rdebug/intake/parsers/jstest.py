@@ -6,7 +6,7 @@ import re
 
 from rdebug.intake.model import Frame, Problem
 from rdebug.intake.parsers import node
-from rdebug.intake.parsers.common import Found, frame, join_message, raw_text
+from rdebug.intake.parsers.common import Found, frame, join_message, raw_text, scan
 
 JEST_HEAD_RE = re.compile(r"^\s*● (?P<title>.+)$")
 JEST_FILE_RE = re.compile(r"^\s*FAIL (?P<path>\S+)")
@@ -65,25 +65,25 @@ def _stack_end(lines: list[str], start: int, limit: int) -> int:
     return k
 
 
-def _jest(lines: list[str]) -> list[Found]:
-    found: list[Found] = []
-    heads = [i for i, x in enumerate(lines) if JEST_HEAD_RE.match(x)]
-    for h in heads:
-        title = JEST_HEAD_RE.match(lines[h])["title"].strip()
-        if title.startswith("Console"):
-            continue
-        end = h + 1
-        while end < len(lines) and not JEST_HEAD_RE.match(lines[end]) and not JEST_END_RE.match(lines[end]):
-            end += 1
-        end = _stack_end(lines, h + 1, end)
-        prob, code_line = _message_problem(lines[h + 1:end], "jest")
-        test_file = next((m["path"] for m in map(JEST_FILE_RE.match, reversed(lines[:h])) if m), None)
-        if test_file and not prob.frames:
-            prob.frames = [frame(test_file, code_line)]
-        prob.test_id = title.replace(" › ", " > ")
-        prob.raw = raw_text(lines, h, end)
-        found.append(Found(h, end, prob))
-    return found
+def _jest(lines: list[str], h: int) -> tuple[Problem, int] | None:
+    """A Jest ``● title`` block at line ``h``."""
+    hm = JEST_HEAD_RE.match(lines[h])
+    if not hm:
+        return None
+    title = hm["title"].strip()
+    if title.startswith("Console"):
+        return None
+    end = h + 1
+    while end < len(lines) and not JEST_HEAD_RE.match(lines[end]) and not JEST_END_RE.match(lines[end]):
+        end += 1
+    end = _stack_end(lines, h + 1, end)
+    prob, code_line = _message_problem(lines[h + 1:end], "jest")
+    test_file = next((m["path"] for m in map(JEST_FILE_RE.match, reversed(lines[:h])) if m), None)
+    if test_file and not prob.frames:
+        prob.frames = [frame(test_file, code_line)]
+    prob.test_id = title.replace(" › ", " > ")
+    prob.raw = raw_text(lines, h, end)
+    return prob, end
 
 
 def _mocha(lines: list[str]) -> list[Found]:
@@ -121,65 +121,62 @@ def _tap_stack(lines: list[str]) -> list[Frame]:
     return frames[::-1]
 
 
-def _tap(lines: list[str]) -> list[Found]:
-    found: list[Found] = []
+def _tap(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """A ``node --test`` TAP ``not ok`` entry at line ``i`` with its YAML block (``---`` .. ``...``)."""
     n = len(lines)
-    for i, line in enumerate(lines):
-        m = TAP_NOT_OK_RE.match(line)
-        if not m or i + 1 >= n or lines[i + 1].strip() != "---":
-            continue
-        end = i + 2
-        while end < n and lines[end].strip() != "...":
-            end += 1
-        fields: dict[str, list[str]] = {}
-        key = None
-        yaml_indent = len(lines[i + 1]) - len(lines[i + 1].lstrip())
-        for x in lines[i + 2:end]:
-            fm = TAP_FIELD_RE.match(x)
-            if fm and len(fm["indent"]) == yaml_indent:
-                key = fm["key"]
-                fields[key] = [fm["value"]]
-            elif key:
-                fields[key].append(x)
-        if _unquote((fields.get("failureType") or [""])[0]) == "subtestsFailed":
-            continue
-        err = fields.get("error", [""])
-        message = join_message(err[1:]) if err[0].strip() in ("|-", "|", ">-") else _unquote(err[0])
-        frames = _tap_stack(fields.get("stack", [])[1:])
-        loc = _unquote((fields.get("location") or [""])[0])
-        if not frames and loc:
-            fr = node.parse_location("test", loc)
-            frames = [fr] if fr else []
-        exc = _unquote((fields.get("name") or [""])[0]) or None
-        prob = Problem(kind="node", exception=exc, message=message, frames=frames, test_id=m["name"],
-                       raw=raw_text(lines, i, end + 1))
-        found.append(Found(i, min(end + 1, n), prob))
-    return found
+    m = TAP_NOT_OK_RE.match(lines[i])
+    if not m or i + 1 >= n or lines[i + 1].strip() != "---":
+        return None
+    end = i + 2
+    while end < n and lines[end].strip() != "...":
+        end += 1
+    fields: dict[str, list[str]] = {}
+    key = None
+    yaml_indent = len(lines[i + 1]) - len(lines[i + 1].lstrip())
+    for x in lines[i + 2:end]:
+        fm = TAP_FIELD_RE.match(x)
+        if fm and len(fm["indent"]) == yaml_indent:
+            key = fm["key"]
+            fields[key] = [fm["value"]]
+        elif key:
+            fields[key].append(x)
+    if _unquote((fields.get("failureType") or [""])[0]) == "subtestsFailed":
+        return None
+    err = fields.get("error", [""])
+    message = join_message(err[1:]) if err[0].strip() in ("|-", "|", ">-") else _unquote(err[0])
+    frames = _tap_stack(fields.get("stack", [])[1:])
+    loc = _unquote((fields.get("location") or [""])[0])
+    if not frames and loc:
+        fr = node.parse_location("test", loc)
+        frames = [fr] if fr else []
+    exc = _unquote((fields.get("name") or [""])[0]) or None
+    prob = Problem(kind="node", exception=exc, message=message, frames=frames, test_id=m["name"],
+                   raw=raw_text(lines, i, end + 1))
+    return prob, min(end + 1, n)
 
 
-def _spec(lines: list[str]) -> list[Found]:
-    found: list[Found] = []
+def _spec(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """A ``node --test`` spec reporter ``✖ name (1.2ms)`` failure at line ``i``."""
     n = len(lines)
-    for i, line in enumerate(lines):
-        m = SPEC_FAIL_RE.match(line)
-        if not m:
-            continue
-        indent = len(line) - len(line.lstrip())
-        end = i + 1
-        while end < n and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
-            if not lines[end].strip() and (end + 1 >= n or not lines[end + 1].startswith(" " * (indent + 1))):
-                break
-            end += 1
-        res = node.stack_problem(lines[:end], i + 1)
-        if res:
-            prob = res[0]
-        else:
-            prob = Problem(kind="node", message=join_message(lines[i + 1:end]))
-        prob.test_id = m["name"]
-        prob.raw = raw_text(lines, i, end)
-        found.append(Found(i, end, prob))
-    return found
+    line = lines[i]
+    m = SPEC_FAIL_RE.match(line)
+    if not m:
+        return None
+    indent = len(line) - len(line.lstrip())
+    end = i + 1
+    while end < n and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        if not lines[end].strip() and (end + 1 >= n or not lines[end + 1].startswith(" " * (indent + 1))):
+            break
+        end += 1
+    res = node.stack_problem(lines[:end], i + 1)
+    if res:
+        prob = res[0]
+    else:
+        prob = Problem(kind="node", message=join_message(lines[i + 1:end]))
+    prob.test_id = m["name"]
+    prob.raw = raw_text(lines, i, end)
+    return prob, end
 
 
 def find(lines: list[str]) -> list[Found]:
-    return _jest(lines) + _mocha(lines) + _tap(lines) + _spec(lines)
+    return scan(lines, _jest) + _mocha(lines) + scan(lines, _tap) + scan(lines, _spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rdebug.intake.model import Frame, Problem
-from rdebug.intake.parsers.common import Found, frame, join_message, raw_text
+from rdebug.intake.parsers.common import Found, frame, join_message, raw_text, scan
 
 TB_HEAD = re.compile(r"^\s*(?:Exception Group )?Traceback \(most recent call last\):\s*$")
 GROUP_BOX_RE = re.compile(r"^\s*(?:\+-[-+ \d]*$|(?:[|+] ?)+)")
@@ -126,50 +126,46 @@ def _unbox_groups(lines: list[str]) -> list[str]:
     return [GROUP_BOX_RE.sub("", x) if x.lstrip()[:1] in ("|", "+") else x for x in lines]
 
 
+def _block(lines: list[str], i: int) -> tuple[Problem, int] | None:
+    """A traceback (chained ones not folded yet), a doctest failure or a bare SyntaxError at line ``i``."""
+    line = lines[i]
+    if TB_HEAD.match(line) and (res := parse_traceback(lines, i)):
+        return res
+    if DOCTEST_SEP.match(line) and (res := _doctest(lines, i)):
+        return res
+    return _syntax_error(lines, i) if FRAME_RE.match(line) else None
+
+
+def _chain_line(lines: list[str], end: int) -> int | None:
+    """The index of a chain line (``The above exception ...``, ``During handling ...``) that follows line ``end``
+    after blank lines only; None when the next line with text is something else."""
+    j = end
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j if j < len(lines) and lines[j].strip() in (CHAIN_CAUSE, CHAIN_CONTEXT) else None
+
+
 def find(lines: list[str]) -> list[Found]:
     """Every Python traceback (chains folded into the last exception), SyntaxError and doctest failure."""
     lines = _unbox_groups(lines)
     found: list[Found] = []
-    i, n = 0, len(lines)
-    pending: list[Problem] = []
-    pending_start = 0
-    expect_chain = False
-    while i < n:
-        line = lines[i]
-        if TB_HEAD.match(line):
-            res = parse_traceback(lines, i)
-            if res:
-                prob, nxt = res
-                if not expect_chain:
-                    pending, pending_start = [], i
-                pending.append(prob)
-                j = nxt
-                while j < n and not lines[j].strip():
-                    j += 1
-                if j < n and lines[j].strip() in (CHAIN_CAUSE, CHAIN_CONTEXT):
-                    expect_chain = True
-                    i = j + 1
-                    continue
-                last = pending[-1]
-                last.chain = pending[:-1]
-                if last.chain:
-                    last.raw = raw_text(lines, pending_start, nxt)
-                found.append(Found(pending_start, nxt, last))
-                pending, expect_chain = [], False
-                i = nxt
-                continue
-        expect_chain = expect_chain and not line.strip()
-        if DOCTEST_SEP.match(line):
-            res = _doctest(lines, i)
-            if res:
-                found.append(Found(i, res[1], res[0]))
-                i = res[1]
-                continue
-        if FRAME_RE.match(line):
-            res = _syntax_error(lines, i)
-            if res:
-                found.append(Found(i, res[1], res[0]))
-                i = res[1]
-                continue
-        i += 1
+    pending: list[Found] = []  # chained tracebacks so far, the last one followed by a chain line
+    chain_at = 0  # that chain line
+    for hit in scan(lines, _block, jump=True):
+        if not TB_HEAD.match(lines[hit.start]):  # a doctest failure or a SyntaxError
+            found.append(hit)
+            continue
+        if not pending or any(x.strip() for x in lines[chain_at + 1:hit.start]):
+            pending = []  # no chain line right before it: a new chain (one left unfinished is dropped)
+        pending.append(hit)
+        nxt = _chain_line(lines, hit.end)
+        if nxt is not None:
+            chain_at = nxt
+            continue
+        last = hit.problem
+        last.chain = [f.problem for f in pending[:-1]]
+        if last.chain:
+            last.raw = raw_text(lines, pending[0].start, hit.end)
+        found.append(Found(pending[0].start, hit.end, last))
+        pending = []
     return found
