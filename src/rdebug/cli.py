@@ -27,13 +27,6 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
 # the commands that open a model backend: its name is checked before any test command runs
 MODEL_COMMANDS = {None, "fix", "ask", "eval", "demo"}
 
-# flag dest -> Config key (only flags the user gave override the config)
-CONFIG_FLAGS = (
-    "model", "backend", "base_url", "gpu_layers", "ctx", "threads", "kv_type", "max_tokens",
-    "thinking", "think_budget", "timeout", "budget", "test_cmd", "attempts", "samples", "all_candidates", "models_dir",
-    "repack", "flash_attn", "search", "search_beside", "spectrum", "calls", "precheck", "resample", "focus", "localize",
-)
-
 EPILOG = """intake (how rdebug learns what is broken):
   rdebug                       run the project's tests, debug the first failure
   rdebug -- CMD ARGS...        run CMD, debug its failure
@@ -44,63 +37,16 @@ commands: """ + ", ".join(COMMANDS) + " (rdebug COMMAND --help)"
 
 
 def _common_parser() -> argparse.ArgumentParser:
+    """The flags every command takes: the intake's own, ``--json``, and one per declared setting."""
+    from rdebug.config import Config
+    from rdebug.settings import add_flags
+
     p = argparse.ArgumentParser(add_help=False)
-    g = p.add_argument_group("intake")
+    groups = {name: p.add_argument_group(name) for name in ("intake", "context", "model", "repair")}
+    g = groups["intake"]
     g.add_argument("--trace", metavar="FILE", help="read a failure trace from FILE ('-' for stdin)")
-    g.add_argument("--test-cmd", metavar="CMD", help="the project's test command (overrides detection)")
-    g.add_argument("--timeout", type=float, metavar="S", help="timeout for a test command in seconds (300)")
     g.add_argument("--root", metavar="DIR", help="repository root (default: the git work tree of cwd)")
-    c = p.add_argument_group("context")
-    c.add_argument("--budget", type=int, metavar="N", help="context token budget (6000)")
-    m = p.add_argument_group("model")
-    m.add_argument("--model", metavar="M", help="GGUF path, catalog name or hf:REPO/FILE")
-    m.add_argument("--backend", metavar="B", help="llama (default), openai, replay:FILE")
-    m.add_argument("--base-url", metavar="URL", help="server URL for --backend openai")
-    m.add_argument("--gpu-layers", type=int, metavar="N", help="layers to offload (-1 all; default: all when a GPU is usable)")
-    m.add_argument("--ctx", type=int, metavar="N", help="context size in tokens")
-    m.add_argument("--threads", type=int, metavar="N", help="CPU threads")
-    m.add_argument("--kv-type", choices=["f16", "q8_0"], help="KV cache type")
-    m.add_argument("--flash-attn", choices=["auto", "on", "off"],
-                   help="flash attention (default auto: llama.cpp decides per device; on with --kv-type q8_0)")
-    m.add_argument("--max-tokens", type=int, metavar="N", help="max tokens per reply (thinking + answer)")
-    m.add_argument("--think", dest="thinking", action="store_const", const=True,
-                   help="let the model think (default: as the model's catalog entry says)")
-    m.add_argument("--no-think", dest="thinking", action="store_const", const=False, help="answer without thinking")
-    m.add_argument("--think-budget", type=int, metavar="N", help="close the thought after N tokens")
-    m.add_argument("--models-dir", metavar="DIR", help="where GGUF files live")
-    m.add_argument("--no-repack", dest="repack", action="store_const", const=False, default=None,
-                   help="load without llama.cpp's extra buffer types (AMX/repacked weights); "
-                        "use when the model crashes with SIGILL")
-    r = p.add_argument_group("repair")
-    r.add_argument("--attempts", type=int, metavar="N", help="repair attempts (3)")
-    r.add_argument("--samples", type=int, metavar="K",
-                   help="candidates per attempt, decoded together in one batch by the llama backend (1)")
-    r.add_argument("--all-candidates", dest="all_candidates", action="store_const", const=True, default=None,
-                   help="verify every candidate of a round and rank them (default: the first verified one "
-                        "ends the round)")
-    r.add_argument("--no-search", dest="search", action="store_const", const=False, default=None,
-                   help="do not try small edits at the suspicious lines")
-    r.add_argument("--search-first", dest="search_beside", action="store_const", const=False, default=None,
-                   help="run the search before the model's attempts (default: while the model decodes)")
-    r.add_argument("--no-precheck", dest="precheck", action="store_const", const=False, default=None,
-                   help="run every model candidate's tests, without the static pre-check first")
-    r.add_argument("--no-resample", dest="resample", action="store_const", const=False, default=None,
-                   help="count a reply that repeats a tried fix as an attempt (default: sample another)")
-    r.add_argument("--no-focus", dest="focus", action="store_const", const=False, default=None,
-                   help="ask for a fix anywhere (default for function-format models: one chosen function, "
-                        "its first line given)")
-    r.add_argument("--no-localize", dest="localize", action="store_const", const=False, default=None,
-                   help="rewrite the top-ranked function without asking the model to choose it")
-    r.add_argument("--calls", dest="calls", action="store_const", const=True, default=None,
-                   help="re-run the failing pytest test under a tracer and show the model what it called "
-                        "and returned")
-    r.add_argument("--no-calls", dest="calls", action="store_const", const=False, default=None,
-                   help="no call record (the default for now)")
-    r.add_argument("--spectrum", dest="spectrum", action="store_const", const=True, default=None,
-                   help="run the tests once under a line tracer and show the model the functions only the "
-                        "failing test runs (Ochiai)")
-    r.add_argument("--no-spectrum", dest="spectrum", action="store_const", const=False, default=None,
-                   help="do not run the tests under the line tracer (the default for now)")
+    add_flags(groups, Config)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     return p
 
@@ -148,7 +94,11 @@ def parse_args(argv: Sequence[str]) -> tuple[str | None, argparse.Namespace]:
 
 
 def _cli_overrides(args: argparse.Namespace) -> dict:
-    return {k: getattr(args, k, None) for k in CONFIG_FLAGS}
+    """The settings whose flags the user gave (None: not given)."""
+    from rdebug.config import Config
+    from rdebug.settings import flag_keys
+
+    return {k: getattr(args, k, None) for k in flag_keys(Config)}
 
 
 def run(argv: Sequence[str], front_end: Callable | None = None) -> int:

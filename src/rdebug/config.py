@@ -10,65 +10,105 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
 from rdebug.errors import ConfigError
+from rdebug.settings import declared, env_name, setting
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct"
 
 
 @dataclass
 class Config:
-    model: str = DEFAULT_MODEL  # path, catalog name or hf:REPO/FILE
-    backend: str = "llama"  # "llama", "openai", "replay:FILE", "fake"
-    base_url: str | None = None  # for the openai backend
-    api_key: str | None = None
-    gpu_layers: int | None = None  # None: all when offload is supported, else 0
-    ctx: int | None = None  # None: from the model's trained context and the prompt size
-    threads: int | None = None
-    threads_batch: int | None = None  # prompt processing threads; None: all cores
-    kv_type: str = "f16"  # "f16" or "q8_0"
-    repack: bool = True  # False: load without llama.cpp's extra buffer types (AMX/repacked weights)
-    flash_attn: str = "auto"  # "auto" (llama.cpp decides per device), "on", "off"
-    max_tokens: int = 2048
-    thinking: bool | None = None  # None: the model's default (the catalog's think_default)
-    think_budget: int | None = None
-    timeout: float = 300.0  # seconds for a test/user command
-    budget: int = 6000  # context tokens
-    test_cmd: str | None = None  # shell-like string, split with shlex
-    attempts: int = 3
-    samples: int = 1  # candidates per attempt (decoded together by the llama backend)
-    all_candidates: bool = False  # verify every candidate of a round (else the first verified ends it)
-    search: bool = True  # try small edits at suspicious lines before asking the model (rdebug.search)
-    search_max: int = 300  # candidates the search verifies at most
-    search_seconds: float = 60.0  # wall time of the search at most
-    search_beside: bool = True  # the search runs while the model decodes (False: before the model's attempts)
-    precheck: bool = True  # statically check a model candidate (pyflakes, node --check) before its test run
-    resample: bool = True  # a reply repeating a tried fix (or changing nothing) is resampled, not an attempt
-    focus: bool = True  # function-format models rewrite one chosen function, its first line pre-filled
-    localize: bool = True  # the model chooses that function from a numbered list first (one decode step)
-    calls: bool = False  # show the model what the failing test called and returned (pytest; rdebug.facts);
+    """Every setting, declared once (``rdebug.settings``): flag, environment variable and config key derive
+    from the field's name; ``RoundOptions`` and the other options objects take the same names."""
+
+    # --- intake -----------------------------------------------------------------------------------------
+    test_cmd: str | None = setting(None, "the project's test command (overrides detection)", flags=("--test-cmd",),
+                                   metavar="CMD", group="intake")  # shell-like, split with shlex
+    timeout: float = setting(300.0, "timeout for a test command in seconds (300)", flags=("--timeout",),
+                             metavar="S", group="intake", positive=True)
+    # --- context ----------------------------------------------------------------------------------------
+    budget: int = setting(6000, "context token budget (6000)", flags=("--budget",), metavar="N", group="context",
+                          minimum=1)
+    # --- model ------------------------------------------------------------------------------------------
+    model: str = setting(DEFAULT_MODEL, "GGUF path, catalog name or hf:REPO/FILE", flags=("--model",), metavar="M",
+                         group="model", load=True)
+    backend: str = setting("llama", "llama (default), openai, replay:FILE", flags=("--backend",), metavar="B",
+                           group="model", load=True)  # or "fake"
+    base_url: str | None = setting(None, "server URL for --backend openai", flags=("--base-url",), metavar="URL",
+                                   group="model", load=True)
+    api_key: str | None = setting(None, "the openai backend's API key", group="model", load=True)
+    gpu_layers: int | None = setting(None, "layers to offload (-1 all; default: all when a GPU is usable)",
+                                     flags=("--gpu-layers",), metavar="N", group="model", minimum=-1, load=True)
+    ctx: int | None = setting(None, "context size in tokens", flags=("--ctx",), metavar="N", group="model",
+                              minimum=1, load=True)  # None: from the model's trained context and the prompt size
+    threads: int | None = setting(None, "CPU threads", flags=("--threads",), metavar="N", group="model", minimum=1,
+                                  load=True)
+    threads_batch: int | None = setting(None, "prompt processing threads (default: all cores)", group="model",
+                                        minimum=1, load=True)
+    kv_type: str = setting("f16", "KV cache type", flags=("--kv-type",), group="model", choices=("f16", "q8_0"),
+                           load=True)
+    repack: bool = setting(True, "load without llama.cpp's extra buffer types (AMX/repacked weights); use when the "
+                           "model crashes with SIGILL", flags=("--no-repack",), group="model", load=True)
+    flash_attn: str = setting("auto", "flash attention (default auto: llama.cpp decides per device; on with "
+                              "--kv-type q8_0)", flags=("--flash-attn",), group="model", choices=("auto", "on", "off"),
+                              load=True)
+    max_tokens: int = setting(2048, "max tokens per reply (thinking + answer)", flags=("--max-tokens",), metavar="N",
+                              group="model", minimum=1)
+    thinking: bool | None = setting(None, "let the model think (default: as the model's catalog entry says)",
+                                    flags=("--think", "--no-think"), group="model",
+                                    helps=("let the model think (default: as the model's catalog entry says)",
+                                           "answer without thinking"))  # None: the catalog's think_default
+    think_budget: int | None = setting(None, "close the thought after N tokens", flags=("--think-budget",),
+                                       metavar="N", group="model", minimum=0)
+    models_dir: str | None = setting(None, "where GGUF files live", flags=("--models-dir",), metavar="DIR",
+                                     group="model", load=True)  # None: platformdirs user data dir / models
+    # --- repair -----------------------------------------------------------------------------------------
+    attempts: int = setting(3, "repair attempts (3)", flags=("--attempts",), metavar="N", minimum=1)
+    samples: int = setting(1, "candidates per attempt, decoded together in one batch by the llama backend (1)",
+                           flags=("--samples",), metavar="K", minimum=1)
+    all_candidates: bool = setting(False, "verify every candidate of a round and rank them (default: the first "
+                                   "verified one ends the round)", flags=("--all-candidates",))
+    search: bool = setting(True, "do not try small edits at the suspicious lines", flags=("--no-search",))
+    search_max: int = setting(300, "candidates the search verifies at most", minimum=1)
+    search_seconds: float = setting(60.0, "wall time of the search at most", positive=True)
+    search_beside: bool = setting(True, "run the search before the model's attempts (default: while the model "
+                                  "decodes)", flags=("--search-first",), const=False)
+    precheck: bool = setting(True, "run every model candidate's tests, without the static pre-check first",
+                             flags=("--no-precheck",))
+    resample: bool = setting(True, "count a reply that repeats a tried fix as an attempt (default: sample another)",
+                             flags=("--no-resample",))
+    focus: bool = setting(True, "ask for a fix anywhere (default for function-format models: one chosen function, "
+                          "its first line given)", flags=("--no-focus",))
+    localize: bool = setting(True, "rewrite the top-ranked function without asking the model to choose it",
+                             flags=("--no-localize",))
+    calls: bool = setting(False, "re-run the failing pytest test under a tracer and show the model what it called "
+                          "and returned", flags=("--calls", "--no-calls"),
+                          helps=("re-run the failing pytest test under a tracer and show the model what it called "
+                                 "and returned", "no call record (the default for now)"))
     # off: on 16 model-only cases it fixed 3 either way and cost ~7 s a case (bench figures in the README)
-    spectrum: bool = False  # run the suite once under a per-test line tracer; Ochiai ranks functions (rdebug.facts)
-    models_dir: str | None = None  # None: platformdirs user data dir / models
-    keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
+    spectrum: bool = setting(False, "run the tests once under a line tracer and show the model the functions only "
+                             "the failing test runs (Ochiai)", flags=("--spectrum", "--no-spectrum"),
+                             helps=("run the tests once under a line tracer and show the model the functions only "
+                                    "the failing test runs (Ochiai)",
+                                    "do not run the tests under the line tracer (the default for now)"))
+    # --- the app ----------------------------------------------------------------------------------------
+    keymap: dict[str, str] = setting(help="action id = key(s) for the interactive app", factory=dict, env=False)
 
     @classmethod
     def keys(cls) -> set[str]:
         return {f.name for f in fields(cls)}
 
 
-_TYPES = {f.name: f.type for f in fields(Config)}
-
-# the smallest value each number may take (None, where allowed, keeps its own meaning)
-MINIMUM: dict[str, float] = {
-    "max_tokens": 1, "budget": 1, "attempts": 1, "samples": 1, "ctx": 1, "threads": 1, "threads_batch": 1,
-    "think_budget": 0, "gpu_layers": -1, "search_max": 1,
-}
-POSITIVE = {"timeout", "search_seconds"}  # must be > 0
-CHOICES = {"kv_type": ("f16", "q8_0"), "flash_attn": ("auto", "on", "off")}
+_TYPES = {f.name: str(f.type) for f in fields(Config)}
+_DECLARED = {f.name: s for f, s in declared(Config)}
+MINIMUM: dict[str, float] = {k: s.minimum for k, s in _DECLARED.items() if s.minimum is not None}
+POSITIVE = {k for k, s in _DECLARED.items() if s.positive}  # must be > 0
+CHOICES = {k: s.choices for k, s in _DECLARED.items() if s.choices}
+LOAD_KEYS = frozenset(k for k, s in _DECLARED.items() if s.load)  # read when the model loads
 
 # the actions ``[keymap]`` may remap: the interactive UI's binding ids (tui/rdebug_tui/keys.py, which is
 # checked against this list by a test; the engine never imports Textual)
@@ -178,12 +218,10 @@ def repo_config(root: Path) -> tuple[dict[str, Any], str] | None:
 def env_config(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     environ = os.environ if environ is None else environ
     out: dict[str, str] = {}
+    names = {env_name(k): k for k, s in _DECLARED.items() if s.env}
     for name, value in environ.items():
-        if not name.startswith("RDEBUG_") or name == "RDEBUG_CONFIG":
-            continue
-        key = name[len("RDEBUG_"):].lower()
-        if key in _TYPES and key != "keymap":
-            out[key] = value
+        if name in names:
+            out[names[name]] = value
     return out
 
 

@@ -8,7 +8,7 @@ This module sits below the sources and the pipeline: they import it, it imports 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
@@ -77,12 +77,9 @@ class RoundOptions:
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides) -> "RoundOptions":
-        base = cls(attempts=cfg.attempts, samples=cfg.samples, all_candidates=cfg.all_candidates,
-                   thinking=cfg.thinking, think_budget=cfg.think_budget, max_tokens=cfg.max_tokens,
-                   search=cfg.search, search_max=cfg.search_max, search_seconds=cfg.search_seconds,
-                   search_beside=cfg.search_beside, precheck=cfg.precheck, resample=cfg.resample,
-                   focus=cfg.focus, localize=cfg.localize)
-        return replace(base, **overrides)
+        """The settings of the same names (every field but the round's own: verify, question, history)."""
+        names = {f.name for f in fields(cls)} & Config.keys()
+        return replace(cls(**{n: getattr(cfg, n) for n in names}), **overrides)
 
     @property
     def searching(self) -> bool:
