@@ -91,3 +91,23 @@ def test_case_set_covers_the_brief() -> None:
 
 def test_demo_fails_then_passes_with_solution(tmp_path: Path) -> None:
     _check_fails_then_passes(DEMO_DIR, DEMO_PATCH, _meta(DEMO_DIR), tmp_path)
+
+
+@pytest.mark.parametrize("case_dir", [p for p in CASES if "hidden_command" in _meta(p)], ids=lambda p: p.name)
+def test_hidden_check_fails_as_shipped_and_passes_with_solution(case_dir: Path, tmp_path: Path) -> None:
+    """A case's hidden check (``hidden/`` laid over the repository, ``hidden_command`` run from its root) catches
+    the bug as shipped and passes once the solution is applied: it judges fixes, so it must accept the real one."""
+    meta = _meta(case_dir)
+    assert (case_dir / "hidden").is_dir() and any(p.is_file() for p in (case_dir / "hidden").rglob("*"))
+    if meta["hidden_command"].startswith("node") and shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    work = tmp_path / "repo"
+    shutil.copytree(case_dir / "repo", work, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    shutil.copytree(case_dir / "hidden", work, dirs_exist_ok=True)
+    timeout = meta.get("timeout", 60)
+    before = _run(meta["hidden_command"], work, timeout)
+    assert before.returncode != 0, f"the hidden check passes without the fix:\n{before.stdout}{before.stderr}"
+    _git(work, "init", "-q")
+    _git(work, "apply", str(case_dir / "solution.patch"))
+    after = _run(meta["hidden_command"], work, timeout)
+    assert after.returncode == 0, f"the hidden check fails with the fix:\n{after.stdout}{after.stderr}"

@@ -51,33 +51,39 @@ def _verdict(r) -> str:
     return "yes" if r.fixed else ("error" if r.error else "no")
 
 
+def _hidden(r) -> str:
+    """The row's mark for the case's hidden check: passed, failed (wrong but verified), or none ran."""
+    return "-" if r.hidden is None else "ok" if r.hidden else "WRONG"
+
+
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
 def _table(results, out: TextIO) -> None:
     rows = [(r.case, _verdict(r), r.source or "-", "yes" if r.first else "no", str(r.attempts), f"{r.seconds:.1f}",
-             str(r.tokens), str(r.search_tried)) for r in results]
-    head = ("case", "fixed", "by", "first try", "attempts", "seconds", "tokens", "searched")
+             str(r.tokens), str(r.search_tried), _hidden(r)) for r in results]
+    head = ("case", "fixed", "by", "first try", "attempts", "seconds", "tokens", "searched", "hidden")
     _print_table(head, rows, out, lambda row: row[1] != "yes")
 
 
 def _arms_tables(arms: list[Arm], results: dict, summaries: dict[str, ArmSummary], out: TextIO) -> None:
     """Per case one row per arm, then one summary row per arm."""
     rows = [(r.case, arm.name, _verdict(r), r.source or "-", "yes" if r.first else "no", str(r.attempts),
-             _seconds(r.fix_s), f"{r.seconds:.1f}", str(r.tokens), str(r.tried))
+             _seconds(r.fix_s), f"{r.seconds:.1f}", str(r.tokens), str(r.tried), _hidden(r))
             for i in range(len(results[arms[0].name])) for arm in arms for r in [results[arm.name][i]]]
-    _print_table(("case", "arm", "fixed", "by", "first try", "attempts", "fix s", "seconds", "tokens", "tried"),
+    _print_table(("case", "arm", "fixed", "by", "first try", "attempts", "fix s", "seconds", "tokens", "tried",
+                  "hidden"),
                  rows, out, lambda row: row[2] != "yes")
     out.write("\n")
     rows, base = [], arms[0]
     for arm in arms:
         s = summaries[arm.name]
         rows.append((arm.name, f"{s.fixed}/{s.cases}", str(s.first_attempt), _seconds(s.median_fix_s), str(s.tokens),
-                     str(s.tried), str(s.fixed_by_search), str(s.fixed_by_model),
+                     str(s.tried), str(s.fixed_by_search), str(s.fixed_by_model), str(s.wrong_but_verified),
                      _settings(arm) or ("as configured" if arm is base else f"same as {base.name}")))
     _print_table(("arm", "fixed", "first try", "median fix s", "tokens", "tried", "by search", "by model",
-                  "settings"), rows, out)
+                  "wrong-but-verified", "settings"), rows, out)
     for arm in arms[1:]:
         gained, lost = _paired(results[base.name], results[arm.name])
         out.write(f"{arm.name} vs {base.name}: fixed {len(gained)} that {base.name} did not"
@@ -169,6 +175,9 @@ def _report_one(args: argparse.Namespace, cfg: Config, results, summary: ArmSumm
                   f"fix {_seconds(summary.search_median_s)}{'' if summary.search_median_s is None else ' s'}\n")
     if not args.baseline:
         out.write(f"first attempt alone (one call, no feedback) {summary.first_attempt}/{summary.cases}\n")
+    if summary.hidden_checked:
+        out.write(f"wrong-but-verified: {summary.wrong_but_verified} of the {summary.hidden_checked} fixed cases "
+                  f"with a hidden check (their fix passes the case's command, not its hidden test)\n")
 
 
 def _report_arms(args: argparse.Namespace, arms: list[Arm], results: dict, summaries: dict[str, ArmSummary],
@@ -189,4 +198,5 @@ def _report_arms(args: argparse.Namespace, arms: list[Arm], results: dict, summa
         return
     _arms_tables(arms, results, summaries, out)
     out.write("fix s: seconds from the case's start to its first verified fix; tried: candidates, search and "
-              "model; arms ran in alternating order per case\n")
+              "model; hidden: the fix passed (ok) or failed (WRONG) the case's hidden test, and "
+              "wrong-but-verified counts the WRONG ones; arms ran in alternating order per case\n")

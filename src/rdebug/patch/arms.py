@@ -139,13 +139,16 @@ class ArmSummary:
     fixed_by_search: int
     fixed_by_model: int
     search_median_s: float | None  # median seconds from the search's start to its verified fix
+    wrong_but_verified: int = 0  # fixed cases whose hidden check failed
+    hidden_checked: int = 0  # fixed cases that ran a hidden check
 
     def to_json(self) -> dict:
         return {"cases": self.cases, "fixed": self.fixed, "first_attempt": self.first_attempt,
                 "median_fix_seconds": _round(self.median_fix_s), "tokens": self.tokens,
                 "candidates_tried": self.tried, "search_candidates_tried": self.search_tried,
                 "model_candidates_tried": self.model_tried, "fixed_by_search": self.fixed_by_search,
-                "fixed_by_model": self.fixed_by_model, "search_median_seconds": _round(self.search_median_s)}
+                "fixed_by_model": self.fixed_by_model, "search_median_seconds": _round(self.search_median_s),
+                "wrong_but_verified": self.wrong_but_verified, "hidden_checked": self.hidden_checked}
 
 
 def summarize(results: Sequence["CaseResult"]) -> ArmSummary:
@@ -160,6 +163,8 @@ def summarize(results: Sequence["CaseResult"]) -> ArmSummary:
         fixed_by_search=sum(1 for r in fixed if r.source == "search"),
         fixed_by_model=sum(1 for r in fixed if r.source != "search"),
         search_median_s=median(search_s) if search_s else None,
+        wrong_but_verified=sum(1 for r in fixed if r.hidden is False),
+        hidden_checked=sum(1 for r in fixed if r.hidden is not None),
     )
 
 

@@ -29,6 +29,7 @@ class Case:
     command: str
     timeout: float = 120.0
     description: str = ""
+    hidden_command: str | None = None  # runs the case's hidden/ test over a fixed copy (rdebug.evaluation.hidden)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class CaseResult:
     search_s: float | None = None  # seconds from the search's start to its verified fix
     model_tried: int = 0  # candidates the model proposed (every sample of every attempt)
     fix_s: float | None = None  # seconds from the case's start to its first verified candidate (fixed cases)
+    hidden: bool | None = None  # the fix passed the case's hidden check (None: no hidden check, or not fixed)
 
     @property
     def tried(self) -> int:
@@ -61,7 +63,7 @@ class CaseResult:
                 "search_tried": self.search_tried,
                 "search_seconds": None if self.search_s is None else round(self.search_s, 2),
                 "model_tried": self.model_tried, "candidates_tried": self.tried,
-                "fix_seconds": None if self.fix_s is None else round(self.fix_s, 2)}
+                "fix_seconds": None if self.fix_s is None else round(self.fix_s, 2), "hidden": self.hidden}
 
 
 def load_cases(cases_dir: Path) -> list[Case]:
@@ -81,8 +83,9 @@ def load_cases(cases_dir: Path) -> list[Case]:
             raise UsageError(f"{folder / 'case.toml'}: invalid case ({exc})") from None
         if not (folder / "repo").is_dir():
             raise UsageError(f"{folder}: missing repo/ folder")
+        hidden = data.get("hidden_command")
         cases.append(Case(folder.name, folder, command, float(data.get("timeout", 120)),
-                          str(data.get("description", ""))))
+                          str(data.get("description", "")), str(hidden) if hidden else None))
     return cases
 
 
@@ -112,7 +115,6 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
     from rdebug.events import PatchVerified
     from rdebug.intake.model import IntakeRequest
     from rdebug.pipeline import RoundOptions, gather, recheck
-    from rdebug.search.source import searches_of
 
     started = time.perf_counter()
     argv = case_argv(case.command)
@@ -144,20 +146,32 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
         fixed = patch is not None and recheck(job, patch)  # a timeout is not fixed
         tokens = sum(a.usage.thinking_tokens + a.usage.answer_tokens for a in attempts if a.usage)
         first = attempts[0] if attempts else None
-        searches = searches_of(rnd)  # the search, and its near-miss pass
+        searches = rnd.searches  # the search, and its near-miss pass
         seconds = time.perf_counter() - started
+        hidden = _hidden_check(case, root) if fixed else None  # the fix is in root now (recheck wrote it)
         return CaseResult(
             case.name, fixed, seconds,
             attempts=max((a.index for a in attempts), default=0), tokens=tokens,
             verified=bool(best and best.verified), patch=patch.diff if patch else None,
             first=fixed if baseline else bool(first is not None and first.command_passed),
             transcript=[_transcript(a) for a in attempts],
-            source=getattr(best, "source", "model") if fixed else None,
+            source=best.source if fixed else None,
             search_tried=sum(s.tried for s in searches),
             search_s=next((s.found_s for s in searches if s.found_s is not None), None),
-            model_tried=sum(1 for a in attempts if getattr(a, "source", "model") != "search"),
+            model_tried=sum(1 for a in attempts if a.source != "search"),
             fix_s=(seconds if verified_s is None else verified_s) if fixed else None,  # baseline: unverified
+            hidden=hidden,
         )
+
+
+def _hidden_check(case: Case, fixed_tree: Path) -> bool | None:
+    """Whether the fixed tree passes the case's hidden check; None when it has none (or it could not run)."""
+    if not case.hidden_command:
+        return None
+    from rdebug.evaluation.hidden import run_hidden_check
+
+    check = run_hidden_check(case.dir, fixed_tree, case.timeout, case.hidden_command)
+    return check.passed if check.ran else None
 
 
 def _transcript(attempt) -> dict:

@@ -1,0 +1,1 @@
+"""The service's settings: built-in defaults, then the site's file, then the command line."""

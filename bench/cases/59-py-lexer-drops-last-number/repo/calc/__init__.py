@@ -1,0 +1,1 @@
+"""A small calculator: arithmetic expressions with + - * / and parentheses."""

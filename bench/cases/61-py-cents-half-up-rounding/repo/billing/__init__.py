@@ -1,0 +1,1 @@
+"""Invoices: catalogue prices are floats in euros, invoices are kept in whole cents."""

@@ -1,0 +1,1 @@
+"""Reading a web server's access log."""

@@ -1,0 +1,1 @@
+"""Booking a meeting room by the minute."""
