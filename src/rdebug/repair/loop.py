@@ -65,7 +65,7 @@ class RepairLoop(Candidates):
         self.command = list(job.command) if job.command else None
         # a follow-up question gets one reply; it is verified only when it holds a fix
         self.question = opts.question
-        self.max_attempts = 1 if opts.question else max(1, opts.attempts)
+        self.n_attempts = 1 if opts.question else max(1, opts.attempts)  # the setting `attempts` (1 for a question)
         self.samples = 1 if opts.question else max(1, opts.samples)
         self.timeout_s = job.timeout_s
         self.regression_cmd = list(job.regression_cmd) if job.regression_cmd else None
@@ -125,7 +125,7 @@ class RepairLoop(Candidates):
             self.sites = rank_sites(self.job)
             if self.opts.localize and len(self.sites) > 1:
                 self.sites = yield from choose_site(self.backend, prefix, self.job, self.sites, self._cancel)
-        for number in range(1, self.max_attempts + 1):
+        for number in range(1, self.n_attempts + 1):
             if self.cancelled or self.halted:
                 self.history = turns
                 return
@@ -145,7 +145,7 @@ class RepairLoop(Candidates):
                 self.history = turns
                 return
             picked = min(batch, key=rank)
-            if any(a.verified for a in batch) or not self.verify or number == self.max_attempts or self.halted:
+            if any(a.verified for a in batch) or not self.verify or number == self.n_attempts or self.halted:
                 break
             if picked.patch is not None and not self.command:
                 break  # nothing can tell whether it worked: feedback would be guesswork

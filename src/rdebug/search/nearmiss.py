@@ -152,9 +152,9 @@ class NearMissSource(SearchSource):
         if not found:
             yield Status(f"search: no small edit to try near the model's attempt {numbers}")
             return None
-        shown = min(len(found), self.max_count)
+        shown = min(len(found), self.search_max)
         yield Status(f"search: trying {shown} small edits near the model's attempt {numbers} "
-                     f"(at most {self.max_seconds:g} s) …")
+                     f"(at most {self.search_seconds:g} s) …")
         baseline = self._baseline_runs()  # the round's, made already by the model's loop or the search
         return (yield from self._verify(found, baseline, shown, "no edit near the model's attempts made the tests "
                                                                 "pass"))
@@ -162,5 +162,5 @@ class NearMissSource(SearchSource):
 
 def near_miss_source(job: Job, backend, opts: RoundOptions) -> NearMissSource:
     """The pipeline's near-miss stage, after the model (off with the search: ``search = false``)."""
-    return NearMissSource(job, backend, opts, enabled=opts.search, max_count=opts.search_max,
-                          max_seconds=opts.search_seconds)
+    return NearMissSource(job, backend, opts, enabled=opts.search, search_max=opts.search_max,
+                          search_seconds=opts.search_seconds)

@@ -41,11 +41,11 @@ class SearchSource(Candidates):
     ``capped`` ("count"/"time"/None), ``seconds`` and ``found_s`` (seconds to the verified fix)."""
 
     def __init__(self, job: Job, backend, opts: RoundOptions, *, enabled: bool = True,
-                 max_count: int = 300, max_seconds: float = 60.0, workers: int | None = None) -> None:
+                 search_max: int = 300, search_seconds: float = 60.0, workers: int | None = None) -> None:
         super().__init__()
         self.job, self.backend, self.opts = job, backend, opts
         self.enabled = enabled and bool(job.command) and opts.verify and not opts.question
-        self.max_count, self.max_seconds, self.workers = max_count, max_seconds, workers
+        self.search_max, self.search_seconds, self.workers = search_max, search_seconds, workers
         self.attempts: list[Attempt] = []
         self.history: list[ChatMessage] = list(opts.history)
         self.tried = 0
@@ -117,9 +117,9 @@ class SearchSource(Candidates):
         if not found:
             yield Status("search: no small edit to try at the suspicious lines")
             return None
-        shown = min(len(found), self.max_count)
+        shown = min(len(found), self.search_max)
         yield Status(f"search: trying {shown} small edits at {len({(s.path, s.line) for s in lines})} "
-                     f"suspicious lines (at most {self.max_seconds:g} s) …")
+                     f"suspicious lines (at most {self.search_seconds:g} s) …")
         baseline = self._baseline_runs()
         return (yield from self._verify(found, baseline, shown, "no edit made the tests pass"))
 
@@ -144,8 +144,8 @@ class SearchSource(Candidates):
         # every test the failing command failed before must pass (not only the first failure's): a small edit
         # that fixes one of two failing tests is the "plausible but wrong" fix the search must not report
         pool = SearchPool(job.root, job.command, regression_cmd=job.regression_cmd, baseline=baseline,
-                          targets=[], timeout_s=job.timeout_s, max_count=self.max_count,
-                          max_seconds=self.max_seconds, workers=self.workers, cancel=self._cancel)
+                          targets=[], timeout_s=job.timeout_s, max_count=self.search_max,
+                          max_seconds=self.search_seconds, workers=self.workers, cancel=self._cancel)
         hits: list[Tried] = []
         until, more = 0.0, 0
         for tried in pool.run(found):
@@ -167,8 +167,8 @@ class SearchSource(Candidates):
         self.tried = pool.tried
         self.capped = None if hits else pool.capped
         if not hits and not self.cancelled:
-            cap = {"time": f", stopped at the {self.max_seconds:g} s cap",
-                   "count": f", stopped at the {self.max_count} candidates cap"}.get(self.capped or "", "")
+            cap = {"time": f", stopped at the {self.search_seconds:g} s cap",
+                   "count": f", stopped at the {self.search_max} candidates cap"}.get(self.capped or "", "")
             yield Status(f"search: {nothing} ({self.tried} tried{cap})")
         elif len(hits) > 1:
             yield Status(f"search: {len(hits)} edits pass the tests; the model chooses")
@@ -238,5 +238,5 @@ class SearchSource(Candidates):
 
 def search_source(job: Job, backend, opts: RoundOptions) -> SearchSource:
     """The pipeline's search stage (off with ``search = false`` / ``--no-search``)."""
-    return SearchSource(job, backend, opts, enabled=opts.search, max_count=opts.search_max,
-                        max_seconds=opts.search_seconds)
+    return SearchSource(job, backend, opts, enabled=opts.search, search_max=opts.search_max,
+                        search_seconds=opts.search_seconds)
