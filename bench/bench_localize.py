@@ -32,7 +32,7 @@ from rdebug.facts.spectrum import Spectrum, run_spectrum, spectrum_snippets  # n
 from rdebug.intake.detect import is_pytest  # noqa: E402
 from rdebug.intake.model import IntakeRequest  # noqa: E402
 from rdebug.intake.runner import run_command  # noqa: E402
-from rdebug.patch.evaluate import Case, case_argv, load_cases, prepare_repo  # noqa: E402
+from rdebug.evaluation.cases import Case, case_argv, load_cases, prepare_repo  # noqa: E402
 from rdebug.patch.scratch import ScratchCopy  # noqa: E402
 from rdebug.pipeline import gather  # noqa: E402
 

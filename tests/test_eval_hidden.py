@@ -11,8 +11,9 @@ import pytest
 
 from rdebug.cli import main
 from rdebug.evaluation.hidden import HiddenCheck, hidden_command, run_hidden_check
-from rdebug.patch.arms import summarize
-from rdebug.patch.evaluate import CaseResult, load_cases
+from rdebug.evaluation.arms import summarize
+from rdebug.evaluation.cases import load_cases
+from rdebug.evaluation.run import CaseResult
 
 LIMITS = "def within(value, limit):\n    return value < limit\n"
 FIXED = "def within(value, limit):\n    return value <= limit\n"

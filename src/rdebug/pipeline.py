@@ -121,36 +121,38 @@ class Pipeline:
 
     def prepare(self, problem: Problem, root: Path, command: Sequence[str] | None, *,
                 test_cmd: Sequence[str] | None = None, regressions: bool = True, timeout_s: float | None = None,
-                include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Job:
+                include: Sequence[str] = (), exclude: Sequence[str] = (), cfg: Config | None = None) -> Job:
         """The context stage: pack the code the problem needs (counted with the model's tokenizer when it
-        is loaded) and remember the files' hashes."""
+        is loaded) and remember the files' hashes. ``cfg``: another configuration than the pipeline's (an
+        eval arm's; its load-time settings are the pipeline's)."""
+        cfg = cfg or self.cfg
         from rdebug.context.build import build_context
         from rdebug.context.render import format_for_prompt
         from rdebug.patch.diff import file_hashes
 
         counter = self.backend.count_tokens if self.backend is not None else None
         spectrum = None
-        if self.cfg.spectrum:  # the tests under a line tracer, in the background while the context is built
+        if cfg.spectrum:  # the tests under a line tracer, in the background while the context is built
             from rdebug.facts.spectrum import SpectrumStage
 
             spectrum = SpectrumStage(root, command, regression_command(root, test_cmd, command) if regressions
-                                     else None, self.cfg.timeout if timeout_s is None else timeout_s)
-        context = build_context(problem, root, budget=self.cfg.budget, count_tokens=counter,
+                                     else None, cfg.timeout if timeout_s is None else timeout_s)
+        context = build_context(problem, root, budget=cfg.budget, count_tokens=counter,
                                 include=list(include), exclude=list(exclude),
                                 extra=spectrum.snippets if spectrum else None)
         calls = None
-        if self.cfg.calls:  # the failing test re-run alone under the call recorder (pytest), in a scratch copy
+        if cfg.calls:  # the failing test re-run alone under the call recorder (pytest), in a scratch copy
             from rdebug.facts.stage import attach_calls
 
             context, calls = attach_calls(context, problem, root, command, count_tokens=counter,
-                                          timeout_s=self.cfg.timeout if timeout_s is None else timeout_s)
+                                          timeout_s=cfg.timeout if timeout_s is None else timeout_s)
         suspicious = spectrum.finish(context) if spectrum else []
         return Job(
             root=root, problem=problem, context=context, prompt_text=format_for_prompt(context),
             hashes=file_hashes(root, [s.path for s in context.snippets]),
             command=list(command) if command else None,
             regression_cmd=regression_command(root, test_cmd, command) if regressions else None,
-            timeout_s=self.cfg.timeout if timeout_s is None else timeout_s, suspicious=suspicious, calls=calls,
+            timeout_s=cfg.timeout if timeout_s is None else timeout_s, suspicious=suspicious, calls=calls,
         )
 
     def candidates(self, job: Job, opts: RoundOptions | None = None) -> CandidateRound:
@@ -163,7 +165,7 @@ class Pipeline:
             built = Composed([make(job, self.backend, opts) for make in self.sources], [])
         else:
             built = COMPOSE(job, self.backend, opts)
-        return CandidateRound(built.sources, opts.history, built.searches)
+        return CandidateRound(built.sources, opts.history, built.searches, built.model)
 
 
 # --- verification and apply -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rdebug.job import Attempt, Candidates, CandidateSource, Job, RoundOptions
 from rdebug.patch.verifier import BackgroundVerifier
 from rdebug.repair.loop import RepairLoop, model_source
 from rdebug.runtime.base import Backend, ChatMessage
-from rdebug.search.nearmiss import NearMissSource, near_miss_source
+from rdebug.search.nearmiss import near_miss_source
 from rdebug.search.source import SearchSource, search_source
 
 FOUND = "the search found a verified fix"
@@ -96,9 +96,10 @@ class CandidateRound(Candidates):
     """
 
     def __init__(self, sources: Sequence[CandidateSource], history: Sequence[ChatMessage] = (),
-                 searches: Sequence[SearchSource] = ()) -> None:
+                 searches: Sequence[SearchSource] = (), model: RepairLoop | None = None) -> None:
         self.sources = list(sources)
         self.searches = list(searches)
+        self.model = model  # the model's repair loop, for its counts (None when the round has none)
         self.history: list[ChatMessage] = list(history)
         self.fatal: str | None = None
         super().__init__()
@@ -143,6 +144,7 @@ class Composed:
 
     sources: list[CandidateSource]
     searches: list[SearchSource]
+    model: RepairLoop | None = None
 
 
 def compose(job: Job, backend: Backend, opts: RoundOptions) -> Composed:
@@ -150,15 +152,16 @@ def compose(job: Job, backend: Backend, opts: RoundOptions) -> Composed:
     loop alone when the search is off or cannot run (no command, no verification, a follow-up question)."""
     model = model_source(job, backend, opts)
     if not (opts.searching and job.command):
-        return Composed([model], [])
+        return Composed([model], [], model)
     search = search_source(job, backend, opts)
     near = near_miss_source(job, backend, opts)
     near.follow(model, search)
     first: list[CandidateSource] = ([SearchBesideModel(search, model, all_candidates=opts.all_candidates)]
                                     if opts.search_beside else [search, model])
-    return Composed(first + [near], [search, near])
+    return Composed(first + [near], [search, near], model)
 
 
 def model_only(job: Job, backend: Backend, opts: RoundOptions) -> Composed:
     """A round of the model's loop alone (tests of the model's candidates; ``search = false`` does the same)."""
-    return Composed([model_source(job, backend, opts)], [])
+    model = model_source(job, backend, opts)
+    return Composed([model], [], model)

@@ -12,7 +12,7 @@ import pytest
 from rdebug.cli import main, parse_args
 from rdebug.config import Config, load_config
 from rdebug.intake.model import IntakeRequest
-from rdebug.patch.evaluate import case_argv, load_cases, prepare_repo
+from rdebug.evaluation.cases import case_argv, load_cases, prepare_repo
 from rdebug.pipeline import Pipeline, RoundOptions, gather
 from rdebug.runtime.fake import ScriptedBackend
 

@@ -3,28 +3,26 @@
 ``--arm NAME:KEY=VALUE[,KEY=VALUE...]`` overrides configuration keys (parsed and checked as in a config
 file) on top of the base configuration. Every case runs under every arm, in an order that alternates per
 case (AB, BA, AB, …) so that machine noise spreads evenly; each arm run prepares its own job on a fresh copy
-of the case. Keys read when the model loads cannot differ between arms: that would need a second model.
+of the case under the arm's own configuration. Keys read when the model loads cannot differ between arms: that
+would need a second model.
 """
 
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from statistics import median
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from rdebug.config import Config, with_overrides
+from rdebug.config import LOAD_KEYS, Config, with_overrides
 from rdebug.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
-    from rdebug.patch.evaluate import Case, CaseResult
+    from rdebug.evaluation.run import Case, CaseResult
     from rdebug.pipeline import Pipeline
 
-# keys the backend reads when it loads the model (rdebug.runtime): an arm may not change them; nor raise
-# samples (sequences decoded together) or, without ``ctx``, budget + max_tokens (the context's size)
-LOAD_KEYS = frozenset({"model", "backend", "base_url", "api_key", "gpu_layers", "ctx", "threads", "threads_batch",
-                       "kv_type", "repack", "flash_attn", "models_dir"})
+# an arm may not change the keys the backend reads when it loads the model (``LOAD_KEYS``, declared with each
+# setting); nor raise samples (sequences decoded together) or, without ``ctx``, budget + max_tokens
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")  # also a folder name under --save
 USAGE = "expected NAME:KEY=VALUE[,KEY=VALUE...]"
 
@@ -95,16 +93,6 @@ def arm_order(arms: Sequence[Arm], case_index: int) -> list[Arm]:
     return list(arms) if case_index % 2 == 0 else list(reversed(arms))
 
 
-@contextmanager
-def arm_config(pipeline: "Pipeline", arm: Arm) -> Iterator[None]:
-    """The pipeline configured as ``arm`` (its loaded backend kept), restored afterwards."""
-    before, pipeline.cfg = pipeline.cfg, arm.cfg
-    try:
-        yield
-    finally:
-        pipeline.cfg = before
-
-
 RunCase = Callable[["Case", "Pipeline", Arm], "CaseResult"]
 OnResult = Callable[["Case", Arm, "CaseResult"], None]
 
@@ -115,9 +103,8 @@ def run_arms(cases: Sequence["Case"], pipeline: "Pipeline", arms: Sequence[Arm],
     case order."""
     results: dict[str, list["CaseResult"]] = {arm.name: [] for arm in arms}
     for i, case in enumerate(cases):
-        for arm in arm_order(arms, i):
-            with arm_config(pipeline, arm):
-                result = run_case(case, pipeline, arm)
+        for arm in arm_order(arms, i):  # each arm runs under its own configuration: the pipeline's is not swapped
+            result = run_case(case, pipeline, arm)
             results[arm.name].append(result)
             if on_result is not None:
                 on_result(case, arm, result)
@@ -141,6 +128,14 @@ class ArmSummary:
     search_median_s: float | None  # median seconds from the search's start to its verified fix
     wrong_but_verified: int = 0  # fixed cases whose hidden check failed
     hidden_checked: int = 0  # fixed cases that ran a hidden check
+    prechecked: int = 0  # model candidates rejected by the static pre-check (test runs saved)
+    repeats: int = 0  # model replies resampled: a tried fix again, or no change
+    format_rejected: int = 0  # model replies with no usable edit
+    site_top1: int = 0  # cases whose solution function the model rewrote first (focused requests)
+    site_top3: int = 0
+    ranked_top1: int = 0  # … stood first in the suspicious lines' order, before the model chose
+    ranked_top3: int = 0
+    sited: int = 0  # cases with a focused request whose solution function is known
 
     def to_json(self) -> dict:
         return {"cases": self.cases, "fixed": self.fixed, "first_attempt": self.first_attempt,
@@ -148,7 +143,10 @@ class ArmSummary:
                 "candidates_tried": self.tried, "search_candidates_tried": self.search_tried,
                 "model_candidates_tried": self.model_tried, "fixed_by_search": self.fixed_by_search,
                 "fixed_by_model": self.fixed_by_model, "search_median_seconds": _round(self.search_median_s),
-                "wrong_but_verified": self.wrong_but_verified, "hidden_checked": self.hidden_checked}
+                "wrong_but_verified": self.wrong_but_verified, "hidden_checked": self.hidden_checked,
+                "prechecked": self.prechecked, "repeats": self.repeats, "format_rejected": self.format_rejected,
+                "localized": {"cases": self.sited, "chosen_top1": self.site_top1, "chosen_top3": self.site_top3,
+                              "ranked_top1": self.ranked_top1, "ranked_top3": self.ranked_top3}}
 
 
 def summarize(results: Sequence["CaseResult"]) -> ArmSummary:
@@ -165,6 +163,13 @@ def summarize(results: Sequence["CaseResult"]) -> ArmSummary:
         search_median_s=median(search_s) if search_s else None,
         wrong_but_verified=sum(1 for r in fixed if r.hidden is False),
         hidden_checked=sum(1 for r in fixed if r.hidden is not None),
+        prechecked=sum(r.prechecked for r in results), repeats=sum(r.repeats for r in results),
+        format_rejected=sum(r.format_rejected for r in results),
+        site_top1=sum(1 for r in results if r.site_rank == 1),
+        site_top3=sum(1 for r in results if r.site_rank is not None and r.site_rank <= 3),
+        ranked_top1=sum(1 for r in results if r.ranked_site_rank == 1),
+        ranked_top3=sum(1 for r in results if r.ranked_site_rank is not None and r.ranked_site_rank <= 3),
+        sited=sum(1 for r in results if r.site_rank is not None or r.ranked_site_rank is not None),
     )
 
 

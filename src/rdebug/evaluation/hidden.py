@@ -49,7 +49,7 @@ def run_hidden_check(case_dir: Path, fixed_tree: Path, timeout_s: float = 120.0,
     ``hidden_command``) with ``timeout_s``. ``fixed_tree`` is not changed. Not run (``ran`` False) when the case
     has no hidden check or its command cannot start; a timeout ran and did not pass."""
     from rdebug.intake.runner import run_command
-    from rdebug.patch.evaluate import case_argv
+    from rdebug.evaluation.cases import case_argv
 
     command = command or hidden_command(case_dir)
     if command is None:

@@ -1,35 +1,23 @@
-"""Evaluation cases: ``<case>/case.toml`` + ``<case>/repo/``; run the fix loop on a copy and score it."""
+"""Running one case: the pipeline on a fresh copy of the case under an arm's configuration, then the scores
+(fixed, by which source, how fast, what the model's candidates cost, the hidden check)."""
 
 from __future__ import annotations
 
-import re
-import shlex
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from rdebug.errors import CommandError, IntakeError, ModelError, UsageError
+from rdebug.config import Config
+from rdebug.errors import CommandError, IntakeError, ModelError
+from rdebug.evaluation.cases import Case, case_argv, prepare_repo
 
 if TYPE_CHECKING:
     from rdebug.pipeline import Pipeline
+    from rdebug.rounds import CandidateRound
 
-SHELL_CHARS = re.compile(r"[|&;<>()$`*?\[\]{}~]")
-
-
-@dataclass
-class Case:
-    name: str
-    dir: Path
-    command: str
-    timeout: float = 120.0
-    description: str = ""
-    hidden_command: str | None = None  # runs the case's hidden/ test over a fixed copy (rdebug.evaluation.hidden)
+FORMAT_OK = ("stopped", "the edits change nothing", "the edits only change whitespace", "the patch changes only")
 
 
 @dataclass
@@ -50,6 +38,11 @@ class CaseResult:
     model_tried: int = 0  # candidates the model proposed (every sample of every attempt)
     fix_s: float | None = None  # seconds from the case's start to its first verified candidate (fixed cases)
     hidden: bool | None = None  # the fix passed the case's hidden check (None: no hidden check, or not fixed)
+    prechecked: int = 0  # model candidates the static pre-check rejected (each a test run saved)
+    repeats: int = 0  # model replies that repeated a tried fix or changed nothing (resampled, not attempts)
+    format_rejected: int = 0  # model replies with no usable edit (garbled, ambiguous, no code)
+    site_rank: int | None = None  # where the solution's function stood among the functions the model rewrote
+    ranked_site_rank: int | None = None  # … in the suspicious lines' order, before the model chose (1-based)
 
     @property
     def tried(self) -> int:
@@ -63,55 +56,15 @@ class CaseResult:
                 "search_tried": self.search_tried,
                 "search_seconds": None if self.search_s is None else round(self.search_s, 2),
                 "model_tried": self.model_tried, "candidates_tried": self.tried,
-                "fix_seconds": None if self.fix_s is None else round(self.fix_s, 2), "hidden": self.hidden}
+                "fix_seconds": None if self.fix_s is None else round(self.fix_s, 2), "hidden": self.hidden,
+                "prechecked": self.prechecked, "repeats": self.repeats, "format_rejected": self.format_rejected,
+                "site_rank": self.site_rank, "ranked_site_rank": self.ranked_site_rank}
 
 
-def load_cases(cases_dir: Path) -> list[Case]:
-    """Every ``case.toml`` folder under ``cases_dir`` (or ``cases_dir`` itself), sorted by name."""
-    if not cases_dir.is_dir():
-        raise UsageError(f"no such cases directory: {cases_dir}")
-    folders = [cases_dir] if (cases_dir / "case.toml").is_file() else sorted(
-        p for p in cases_dir.iterdir() if (p / "case.toml").is_file())
-    if not folders:
-        raise UsageError(f"no cases in {cases_dir} (each case is a folder with case.toml and repo/)")
-    cases = []
-    for folder in folders:
-        try:
-            data = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))
-            command = str(data["command"])
-        except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
-            raise UsageError(f"{folder / 'case.toml'}: invalid case ({exc})") from None
-        if not (folder / "repo").is_dir():
-            raise UsageError(f"{folder}: missing repo/ folder")
-        hidden = data.get("hidden_command")
-        cases.append(Case(folder.name, folder, command, float(data.get("timeout", 120)),
-                          str(data.get("description", "")), str(hidden) if hidden else None))
-    return cases
-
-
-def case_argv(command: str) -> list[str]:
-    """The case command as argv: shlex-split (``sh -c`` when it uses shell syntax); ``python`` = this one."""
-    if SHELL_CHARS.search(command):
-        return ["sh", "-c", re.sub(r"^\s*python3?(?=\s)", shlex.quote(sys.executable), command)]
-    argv = shlex.split(command)
-    if argv and argv[0] in ("python", "python3"):
-        argv[0] = sys.executable
-    return argv
-
-
-def prepare_repo(case: Case, dest: Path) -> Path:
-    """Copy the case's ``repo/`` to ``dest`` and make it a git repository with one commit."""
-    shutil.copytree(case.dir / "repo", dest, symlinks=True)
-    if not (dest / ".git").exists():
-        git = ["git", "-c", "user.name=rdebug-eval", "-c", "user.email=eval@rdebug.invalid"]
-        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "case", "--allow-empty"]):
-            subprocess.run(git + args, cwd=dest, check=True, capture_output=True)
-    return dest
-
-
-def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
+def run_case(case: Case, pipeline: "Pipeline", cfg: Config | None = None, baseline: bool = False,
              on_event: Callable[[object], None] | None = None) -> CaseResult:
-    """Fix one case on a temporary copy; fixed only if its command then passes when re-run on its own."""
+    """Fix one case on a temporary copy under ``cfg`` (an arm's; the pipeline's when None); fixed only if its
+    command then passes when re-run on its own."""
     from rdebug.events import PatchVerified
     from rdebug.intake.model import IntakeRequest
     from rdebug.pipeline import RoundOptions, gather, recheck
@@ -127,10 +80,11 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
         if not intake.problems:
             return CaseResult(case.name, False, time.perf_counter() - started, error="the command already passes")
         # the command as intake ran it (a pytest hang keeps its faulthandler option); the case is the suite
+        cfg = cfg or pipeline.cfg
         job = pipeline.prepare(intake.problems[0], root, intake.command or argv, regressions=False,
-                               timeout_s=case.timeout)
-        cfg = pipeline.cfg
-        opts = RoundOptions.from_config(cfg, attempts=1, samples=1, verify=False) if baseline else None
+                               timeout_s=case.timeout, cfg=cfg)
+        opts = (RoundOptions.from_config(cfg, attempts=1, samples=1, verify=False) if baseline
+                else RoundOptions.from_config(cfg))
         rnd = pipeline.candidates(job, opts)
         verified_s = None
         for ev in rnd.run():
@@ -160,7 +114,7 @@ def run_case(case: Case, pipeline: "Pipeline", baseline: bool = False,
             search_s=next((s.found_s for s in searches if s.found_s is not None), None),
             model_tried=sum(1 for a in attempts if a.source != "search"),
             fix_s=(seconds if verified_s is None else verified_s) if fixed else None,  # baseline: unverified
-            hidden=hidden,
+            hidden=hidden, **_model_counts(rnd, case),
         )
 
 
@@ -179,3 +133,22 @@ def _transcript(attempt) -> dict:
     return {**attempt.to_json(), "thinking": attempt.thinking, "answer": attempt.answer,
             "tokens": {"prompt": usage.prompt_tokens, "thinking": usage.thinking_tokens,
                        "answer": usage.answer_tokens} if usage else None}
+
+
+def _model_counts(rnd: "CandidateRound", case: Case) -> dict:
+    """What the model's loop spent and saved, and where the solution's function stood among its choices."""
+    loop = rnd.model
+    if loop is None:
+        return {}
+    from rdebug.evaluation.truth import solution_functions
+
+    model = [a for a in loop.attempts if a.source == "model"]
+    rejected = sum(1 for a in model if a.patch is None and a.rejected_reason
+                   and not a.rejected_reason.startswith(FORMAT_OK))
+    truth = solution_functions(case) if loop.sites else set()
+
+    def rank(sites) -> int | None:
+        return next((i for i, s in enumerate(sites, 1) if (s.path, s.short) in truth), None)
+
+    return {"prechecked": loop.prechecked, "repeats": loop.repeats, "format_rejected": rejected,
+            "site_rank": rank(loop.sites), "ranked_site_rank": rank(loop.ranked)}

@@ -87,6 +87,7 @@ class RepairLoop(Candidates):
         self.halted: str | None = None  # why ``halt`` stopped the loop
         self.opts = opts
         self.sites: list[Site] = []  # the functions a focused request rewrites, best first (``focus``)
+        self.ranked: list[Site] = []  # the same, in the suspicious lines' order (before the model's choice)
         self._prefill = ""  # the running round's pre-filled reply start
         self.repeats = 0  # replies that repeated a tried fix or changed nothing: resampled, never attempts
         self.prechecked = 0  # candidates the static pre-check rejected (each a test run saved)
@@ -122,7 +123,7 @@ class RepairLoop(Candidates):
         messages = prefix + turns
         picked: Attempt | None = None
         if self.opts.focus and self.edit_format == "function" and not self.question and self.verify:
-            self.sites = rank_sites(self.job)
+            self.sites = self.ranked = rank_sites(self.job)
             if self.opts.localize and len(self.sites) > 1:
                 self.sites = yield from choose_site(self.backend, prefix, self.job, self.sites, self._cancel)
         for number in range(1, self.n_attempts + 1):
