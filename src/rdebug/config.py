@@ -85,6 +85,10 @@ class Config:
                           "its first line given)", flags=("--no-focus",))
     localize: bool = setting(True, "rewrite the top-ranked function without asking the model to choose it",
                              flags=("--no-localize",))
+    infill: bool = setting(True, "no infill: the model does not fill masked lines of the chosen function",
+                           flags=("--no-infill",))
+    fim: bool = setting(True, "fill masked lines by prefix completion even when the model has fill-in-the-middle "
+                        "tokens", flags=("--no-fim",))
     calls: bool = setting(False, "re-run the failing pytest test under a tracer and show the model what it called "
                           "and returned", flags=("--calls", "--no-calls"),
                           helps=("re-run the failing pytest test under a tracer and show the model what it called "

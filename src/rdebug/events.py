@@ -37,15 +37,16 @@ class ModelProfile:
     default_think_budget: int | None = None  # thinking tokens before the thought is closed (None: no limit)
     parallel_sequences: int = 1  # replies the backend can decode together in one batch
     source: str = ""  # where the model file came from ("catalog", "path", …), informational
+    fim: bool = False  # the tokenizer has fill-in-the-middle tokens (GenerationRequest.fim works)
 
     @classmethod
     def from_entry(cls, entry: Any, source: str = "", default_think_budget: int | None = None,
-                   thinking_mode: str | None = None, parallel_sequences: int = 1) -> "ModelProfile":
+                   thinking_mode: str | None = None, parallel_sequences: int = 1, fim: bool = False) -> "ModelProfile":
         """The profile a catalog entry (``rdebug.runtime.catalog.CatalogEntry``) describes."""
         return cls(edit_format=entry.edit_format, system_prompt=entry.system_prompt,
                    thinking_mode=thinking_mode or entry.thinking, think_default=entry.think_default,
                    default_think_budget=default_think_budget, parallel_sequences=parallel_sequences,
-                   source=source)
+                   source=source, fim=fim)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """A candidate round: the sources composed for one job, run until one yields a verified fix.
 
-``compose`` builds the default round explicitly: the mutation search beside the model's repair loop (the search
+``compose`` builds the default round explicitly: the model's fills of masked lines (``repair.infill``, verified by
+the search's pool), then the mutation search beside the model's repair loop (the search
 ``find``s on a thread while the model decodes; a verified search edit halts the model and is then reported and
 explained; a model fix verified first stops the search) or before it (``search_beside = false``), then the
 search's near-miss pass after the model's failed candidates.
@@ -15,6 +16,7 @@ from typing import Iterator, Sequence
 from rdebug.events import Error, PatchVerified, SessionEvent, Status
 from rdebug.job import Attempt, Candidates, CandidateSource, Job, RoundOptions
 from rdebug.patch.verifier import BackgroundVerifier
+from rdebug.repair.infill import infill_source
 from rdebug.repair.loop import RepairLoop, model_source
 from rdebug.runtime.base import Backend, ChatMessage
 from rdebug.search.nearmiss import near_miss_source
@@ -151,14 +153,15 @@ def compose(job: Job, backend: Backend, opts: RoundOptions) -> Composed:
     """The default round: the search beside (or before) the model's loop, then the near-miss pass; the model's
     loop alone when the search is off or cannot run (no command, no verification, a follow-up question)."""
     model = model_source(job, backend, opts)
+    fill = [infill_source(job, backend, opts)] if opts.infill and opts.focus and opts.verify and job.command else []
     if not (opts.searching and job.command):
-        return Composed([model], [], model)
+        return Composed(fill + [model], list(fill), model)
     search = search_source(job, backend, opts)
     near = near_miss_source(job, backend, opts)
     near.follow(model, search)
     first: list[CandidateSource] = ([SearchBesideModel(search, model, all_candidates=opts.all_candidates)]
                                     if opts.search_beside else [search, model])
-    return Composed(first + [near], [search, near], model)
+    return Composed(fill + first + [near], [search, near] + fill, model)
 
 
 def model_only(job: Job, backend: Backend, opts: RoundOptions) -> Composed:

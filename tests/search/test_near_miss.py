@@ -77,11 +77,14 @@ def test_the_near_miss_stage_runs_after_the_model(tmp_path):
 
     job = Job(root=tmp_path, problem=Problem(kind="python", exception="AssertionError"), context=None,
               prompt_text="", hashes={}, command=[sys.executable, "check.py"])
+    from rdebug.repair.infill import InfillSource
+
+    assert isinstance(compose(job, None, RoundOptions()).sources[0], InfillSource)  # the model's fills come first
     for beside in (True, False):
-        built = compose(job, None, RoundOptions(search_beside=beside))
+        built = compose(job, None, RoundOptions(search_beside=beside, infill=False))
         assert isinstance(built.sources[-1], NearMissSource) and built.sources[-1].model is not None
         assert isinstance(built.sources[0], SearchBesideModel) == beside and len(built.sources) == (2 if beside else 3)
-    assert len(compose(job, None, RoundOptions(search=False)).sources) == 1
+    assert len(compose(job, None, RoundOptions(search=False, infill=False)).sources) == 1
 
 
 def test_changed_lines_on_both_sides():

@@ -126,6 +126,7 @@ class ArmSummary:
     fixed_by_search: int
     fixed_by_model: int
     search_median_s: float | None  # median seconds from the search's start to its verified fix
+    fixed_by_infill: int = 0
     wrong_but_verified: int = 0  # fixed cases whose hidden check failed
     hidden_checked: int = 0  # fixed cases that ran a hidden check
     prechecked: int = 0  # model candidates rejected by the static pre-check (test runs saved)
@@ -142,7 +143,8 @@ class ArmSummary:
                 "median_fix_seconds": _round(self.median_fix_s), "tokens": self.tokens,
                 "candidates_tried": self.tried, "search_candidates_tried": self.search_tried,
                 "model_candidates_tried": self.model_tried, "fixed_by_search": self.fixed_by_search,
-                "fixed_by_model": self.fixed_by_model, "search_median_seconds": _round(self.search_median_s),
+                "fixed_by_model": self.fixed_by_model,
+                "fixed_by_infill": self.fixed_by_infill, "search_median_seconds": _round(self.search_median_s),
                 "wrong_but_verified": self.wrong_but_verified, "hidden_checked": self.hidden_checked,
                 "prechecked": self.prechecked, "repeats": self.repeats, "format_rejected": self.format_rejected,
                 "localized": {"cases": self.sited, "chosen_top1": self.site_top1, "chosen_top3": self.site_top3,
@@ -159,7 +161,8 @@ def summarize(results: Sequence["CaseResult"]) -> ArmSummary:
         tried=sum(r.tried for r in results), search_tried=sum(r.search_tried for r in results),
         model_tried=sum(r.model_tried for r in results),
         fixed_by_search=sum(1 for r in fixed if r.source == "search"),
-        fixed_by_model=sum(1 for r in fixed if r.source != "search"),
+        fixed_by_model=sum(1 for r in fixed if r.source == "model"),
+        fixed_by_infill=sum(1 for r in fixed if r.source == "infill"),
         search_median_s=median(search_s) if search_s else None,
         wrong_but_verified=sum(1 for r in fixed if r.hidden is False),
         hidden_checked=sum(1 for r in fixed if r.hidden is not None),

@@ -60,10 +60,10 @@ def _arms_tables(arms: list[Arm], results: dict, summaries: dict[str, ArmSummary
     for arm in arms:
         s = summaries[arm.name]
         rows.append((arm.name, f"{s.fixed}/{s.cases}", str(s.first_attempt), _seconds(s.median_fix_s), str(s.tokens),
-                     str(s.tried), str(s.fixed_by_search), str(s.fixed_by_model), str(s.wrong_but_verified),
+                     str(s.tried), str(s.fixed_by_search), str(s.fixed_by_infill), str(s.fixed_by_model), str(s.wrong_but_verified),
                      str(s.prechecked), str(s.repeats), str(s.format_rejected), _localized(s),
                      _settings(arm) or ("as configured" if arm is base else f"same as {base.name}")))
-    _print_table(("arm", "fixed", "first try", "median fix s", "tokens", "tried", "by search", "by model",
+    _print_table(("arm", "fixed", "first try", "median fix s", "tokens", "tried", "by search", "by infill", "by model",
                   "wrong-but-verified", "pre-checked", "repeats", "format rej.", "top-1 chosen/ranked", "settings"),
                  rows, out)
     for arm in arms[1:]:
@@ -105,7 +105,8 @@ def report_one(args: argparse.Namespace, cfg: Config, results, summary: ArmSumma
         return
     _table(results, out)
     out.write(f"fixed {summary.fixed}/{summary.cases}"
-              + (f" (by the search {summary.fixed_by_search}, by the model {summary.fixed_by_model})"
+              + (f" (by the search {summary.fixed_by_search}, by infill {summary.fixed_by_infill}, by the model "
+                 f"{summary.fixed_by_model})"
                  if cfg.search and not args.baseline else " (model alone: no search)" if not args.baseline
                  else "") + "\n")
     if cfg.search and not args.baseline:

@@ -32,7 +32,7 @@ class CaseResult:
     patch: str | None = None
     first: bool = False  # the first attempt alone made the command pass (what --baseline measures)
     transcript: list[dict] = field(default_factory=list)  # every attempt: thinking, answer, patch, output
-    source: str | None = None  # where the fix came from: "search" or "model" (None: not fixed)
+    source: str | None = None  # where the fix came from: "search", "infill" or "model" (None: not fixed)
     search_tried: int = 0  # candidates the search verified
     search_s: float | None = None  # seconds from the search's start to its verified fix
     model_tried: int = 0  # candidates the model proposed (every sample of every attempt)
@@ -112,7 +112,7 @@ def run_case(case: Case, pipeline: "Pipeline", cfg: Config | None = None, baseli
             source=best.source if fixed else None,
             search_tried=sum(s.tried for s in searches),
             search_s=next((s.found_s for s in searches if s.found_s is not None), None),
-            model_tried=sum(1 for a in attempts if a.source != "search"),
+            model_tried=sum(1 for a in attempts if a.source == "model"),
             fix_s=(seconds if verified_s is None else verified_s) if fixed else None,  # baseline: unverified
             hidden=hidden, **_model_counts(rnd, case),
         )

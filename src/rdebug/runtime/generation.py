@@ -8,7 +8,7 @@ from typing import Any
 
 from rdebug.events import Done, Error
 from rdebug.runtime.base import GenerationRequest, Sampling, sampling_for
-from rdebug.runtime.loaded import Loaded
+from rdebug.runtime.loaded import Loaded, fim_tokens
 from rdebug.runtime.messages import Batch, GenerateCmd
 from rdebug.runtime.reply import ReplyState, merge_deltas
 
@@ -16,7 +16,10 @@ FLUSH_S = 0.03  # send batched deltas at most this often
 
 
 def render_prompt(st: Loaded, request: GenerationRequest, extra: dict[str, Any]) -> tuple[str, list[int], bool]:
-    """(prompt text, tokens, starts_in_thought) for a request, via the GGUF chat template."""
+    """(prompt text, tokens, starts_in_thought) for a request, via the GGUF chat template; a fill-in-the-middle
+    request (``request.fim``) is the model's FIM tokens around the prefix and the suffix instead."""
+    if request.fim is not None:
+        return fim_prompt(st, *request.fim)
     messages = [{"role": m.role, "content": m.content} for m in request.messages]
     kwargs = {"enable_thinking": request.thinking, **extra}
     prompt = st.formatter(messages=messages, **kwargs).prompt + request.prefill
@@ -24,6 +27,14 @@ def render_prompt(st: Loaded, request: GenerationRequest, extra: dict[str, Any])
     tokens = st.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
     opened = st.options.thinking_mode in ("think-tags", "prompted") and prompt.rstrip().endswith("<think>")
     return prompt, tokens, opened
+
+
+def fim_prompt(st: Loaded, prefix: str, suffix: str) -> tuple[str, list[int], bool]:
+    pre, suf, mid = fim_tokens(st.llm)
+    tok = st.llm.tokenize
+    tokens = [pre, *tok(prefix.encode("utf-8"), add_bos=False, special=False), suf,
+              *tok(suffix.encode("utf-8"), add_bos=False, special=False), mid]
+    return prefix, tokens, False
 
 
 def common_prefix(a: Any, b: list[int]) -> int:

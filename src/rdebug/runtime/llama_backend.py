@@ -234,7 +234,7 @@ class LlamaBackend:
                 budget = PROMPTED_THINK_BUDGET if self.entry.thinking == "prompted" else None
                 ev.stats.profile = ModelProfile.from_entry(
                     self.entry, source, default_think_budget=budget, thinking_mode=ev.stats.profile.thinking_mode,
-                    parallel_sequences=ev.stats.profile.parallel_sequences)
+                    parallel_sequences=ev.stats.profile.parallel_sequences, fim=ev.stats.profile.fim)
                 self.stats = ev.stats
                 self.repack = worker_opts.repack
                 self._decoded = set()

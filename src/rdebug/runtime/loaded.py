@@ -23,3 +23,13 @@ class Loaded:
     null_cb: Any = None
     cpu_share: Any = None  # rdebug.runtime.threads.CpuShare: fewer threads while other processes are busy
     n_seq: int = 1  # sequences the context decodes together (candidates; runtime/parallel.py)
+
+
+def fim_tokens(llm: Any) -> tuple[int, int, int] | None:
+    """The model's fill-in-the-middle tokens (prefix, suffix, middle), as llama.cpp reads them from the GGUF's
+    tokenizer metadata (or recognises them by their text); None when the model has none."""
+    from llama_cpp import llama_cpp as C
+
+    vocab = llm._model.vocab
+    ids = (C.llama_vocab_fim_pre(vocab), C.llama_vocab_fim_suf(vocab), C.llama_vocab_fim_mid(vocab))
+    return ids if all(i >= 0 for i in ids) else None

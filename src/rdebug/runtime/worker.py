@@ -18,7 +18,7 @@ from typing import Any
 
 from rdebug.events import Error, ModelLoading, ModelProfile, ModelReady, ModelStats, Status
 from rdebug.runtime.flash import ENABLED, FlashChoice, choose_flash_attn
-from rdebug.runtime.loaded import Loaded
+from rdebug.runtime.loaded import Loaded, fim_tokens
 from rdebug.runtime.loadlog import LoadLog, capture, describe_offload
 from rdebug.runtime.offload import (
     AllocationFailed, LoadAttempt, LoadFailed, fallback_attempts, load_with_fallback, plan_offload,
@@ -343,7 +343,8 @@ def load_model(opts: WorkerOptions, conn: Any) -> Loaded:
         n_ctx_train=model.n_ctx_train(),
         threads=opts.threads,
         load_s=time.perf_counter() - t0,
-        profile=ModelProfile(thinking_mode=opts.thinking_mode, parallel_sequences=state.n_seq),
+        profile=ModelProfile(thinking_mode=opts.thinking_mode, parallel_sequences=state.n_seq,
+                             fim=fim_tokens(llm) is not None),
         device=offload.device,
         gpu_layers_total=offload.total,
         extra={

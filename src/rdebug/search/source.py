@@ -37,8 +37,12 @@ MAX_HITS = 3  # … until this many verified edits in all
 
 
 class SearchSource(Candidates):
-    """``run()`` tries the candidates; afterwards ``attempts`` (the verified one, if any), ``tried``,
+    """Candidates verified in the search's pool; a verified one is reported as an attempt of source ``SOURCE``.
+
+    ``run()`` tries the candidates; afterwards ``attempts`` (the verified one, if any), ``tried``,
     ``capped`` ("count"/"time"/None), ``seconds`` and ``found_s`` (seconds to the verified fix)."""
+
+    SOURCE = "search"
 
     def __init__(self, job: Job, backend, opts: RoundOptions, *, enabled: bool = True,
                  search_max: int = 300, search_seconds: float = 60.0, workers: int | None = None) -> None:
@@ -196,11 +200,11 @@ class SearchSource(Candidates):
         label = self._label(cand)
         attempt = Attempt(index, patch=cand.patch, verified=True, tests_pass=True, output_tail=result.output_tail,
                           failures=0, command_passed=True, reason=result.reason, checked=result.checked,
-                          source="search", label=label, kind=cand.mutation.kind)
+                          source=self.SOURCE, label=label, kind=cand.mutation.kind)
         if self._failing_only():
             attempt.reason = f"{result.reason}; {FAILING_ONLY}" if result.reason else FAILING_ONLY
         self.attempts.append(attempt)
-        yield AttemptStarted(index, 1, source="search", label=label)
+        yield AttemptStarted(index, 1, source=self.SOURCE, label=label)
         yield PatchProposed(index, cand.patch.diff, cand.patch.paths)
         yield VerificationStarted(index, list(self.job.command or []))
         yield PatchVerified(index, True, result.output_tail, [], 1, [], True, attempt.reason, result.checked)
