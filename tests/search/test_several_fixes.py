@@ -82,3 +82,13 @@ def test_rank_prefers_the_models_choice_before_the_size():
     big = Attempt(2, patch=make_patch({"a.py": ("x = 1\ny = 1\n", "x = 2\ny = 2\n")}), verified=True,
                   tests_pass=True, failures=0, preferred=True)
     assert sorted([small, big], key=rank)[0] is big
+
+
+def test_of_two_fixes_the_same_size_the_one_that_removes_code_ranks_first():
+    """Issue 22 §3: `range(1, len(lines))` (drops a term) before `range(0, len(lines) - 1)` (adds a bound)."""
+    from rdebug.patch.diff import make_patch
+
+    old = "def rows(lines):\n    return [lines[i] for i in range(1, len(lines) - 1)]\n"
+    right = make_patch({"t.py": (old, old.replace("range(1, len(lines) - 1)", "range(1, len(lines))"))})
+    wrong = make_patch({"t.py": (old, old.replace("range(1, len(lines) - 1)", "range(0, len(lines) - 1)"))})
+    assert right.changed_lines == wrong.changed_lines and right.growth < 0 <= wrong.growth

@@ -37,6 +37,12 @@ class Patch:
     def changed_lines(self) -> int:
         return sum(1 for ln in self.diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---")))
 
+    @property
+    def growth(self) -> int:
+        """Characters the patch adds less those it removes (negative: it removes code)."""
+        lines = [ln for ln in self.diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+        return sum(len(ln) - 1 if ln[0] == "+" else 1 - len(ln) for ln in lines)
+
     def to_json(self) -> dict:
         return {"files": self.paths, "diff": self.diff}
 

@@ -177,7 +177,9 @@ class SearchSource(Candidates):
         elif len(hits) > 1:
             yield Status(f"search: {len(hits)} edits pass the tests; the model chooses")
         order = {id(t): i for i, t in enumerate(hits)}  # the pool's order: most suspicious first
-        return sorted(hits, key=lambda t: (t.candidate.patch.changed_lines, order[id(t)]))
+        # smallest first; of the same size, the one that removes code (``range(1, n - 1)`` → ``range(1, n)``)
+        # before the one that adds code (→ ``range(0, n - 1)``)
+        return sorted(hits, key=lambda t: (t.candidate.patch.changed_lines, t.candidate.patch.growth, order[id(t)]))
 
     def _failing_only(self) -> bool:
         """No regression suite ran, and the failing command ran no test but the targets."""
