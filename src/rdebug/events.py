@@ -194,6 +194,15 @@ class AttemptResampled:
 
 
 @dataclass
+class FixesCompared:
+    """Several verified fixes disagree: the input on which their results differ (or that none was found), shown
+    with the attempt the search reported first."""
+
+    attempt: int
+    text: str
+
+
+@dataclass
 class VerificationStarted:
     attempt: int
     command: list[str]
@@ -235,6 +244,7 @@ SessionEvent = Union[
     ContextBuilt,
     AttemptStarted,
     AttemptResampled,
+    FixesCompared,
     PatchProposed,
     PatchRejected,
     VerificationStarted,

@@ -116,6 +116,7 @@ class Attempt:
     label: str = ""  # how a search candidate was found ("found by search: `<` → `<=` in paging.py:14")
     kind: str = ""  # a search candidate's edit kind (rdebug.search.mutation.KINDS)
     precheck: tuple[str, ...] = ()  # what the static pre-check found: the patch was rejected without a test run
+    difference: str = ""  # several verified fixes: the input on which they differ (or that none was found)
 
     def take(self, ev: object) -> bool:
         """Keep a streamed event's text or usage; False for any other event."""
@@ -147,6 +148,7 @@ class Attempt:
             "agreement": self.agreement,
             "source": self.source,
             **({"label": self.label, "kind": self.kind} if self.source != "model" else {}),
+            **({"difference": self.difference} if self.difference else {}),
         }
 
     @property

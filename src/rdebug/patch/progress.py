@@ -10,6 +10,7 @@ from rdebug.events import (
     AttemptResampled,
     AttemptStarted,
     Error,
+    FixesCompared,
     ModelLoading,
     PatchProposed,
     PatchRejected,
@@ -66,6 +67,8 @@ class Progress:
             self._k = ev.sample  # candidates of this attempt (they all start together)
             if ev.sample == 1:
                 self.line(f"── attempt {ev.attempt}/{attempts}", DIM)
+        elif isinstance(ev, FixesCompared):
+            self.line(ev.text)
         elif isinstance(ev, AttemptResampled):
             self.line(f"{self._who(ev.sample)}↻ {ev.reason} (not counted as an attempt)", DIM)
         elif isinstance(ev, (ThinkingDelta, AnswerDelta)) and ev.candidate:

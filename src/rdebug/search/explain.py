@@ -20,7 +20,7 @@ another fix."""
 CHOOSE = """A search for small edits found {n} different fixes; with each of them the failing test passes
 ({checked}):
 {fixes}
-Which one fixes the real cause of the failure? Start your answer with "Choice: A" (or B, …). Then, in two
+{difference}Which one fixes the real cause of the failure? Start your answer with "Choice: A" (or B, …). Then, in two
 sentences, explain why that change fixes the failure. Do not write another fix."""
 
 LETTERS = "ABCDEFGH"
@@ -45,11 +45,14 @@ def explain_request(prefix: list[ChatMessage], history: list[ChatMessage], label
 
 
 def choose_request(prefix: list[ChatMessage], history: list[ChatMessage], fixes: Sequence[tuple[str, str]],
-                   checked: str, thinking: bool, think_budget: int | None) -> GenerationRequest:
-    """Ask the model which of several verified fixes (label, diff) is the real one, and why."""
+                   checked: str, thinking: bool, think_budget: int | None, difference: str = "") -> GenerationRequest:
+    """Ask the model which of several verified fixes (label, diff) is the real one, and why (``difference``: an
+    input on which they differ, when one was found)."""
     listed = "\n".join(f"Fix {LETTERS[i]} ({label}):\n```diff\n{diff.strip()}\n```" for i, (label, diff)
                        in enumerate(fixes))
-    text = CHOOSE.format(n=len(fixes), fixes=listed, checked=checked or "verified")
+    extra = f"{difference.strip()} Which result does the code's intent (its docstring, its name, the test) " \
+            f"call for?\n" if difference.strip() else ""
+    text = CHOOSE.format(n=len(fixes), fixes=listed, checked=checked or "verified", difference=extra)
     return _ask(prefix, history, text, thinking, think_budget)
 
 

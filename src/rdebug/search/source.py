@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 from rdebug.events import (
     AnswerDelta,
     AttemptStarted,
+    FixesCompared,
     PatchProposed,
     PatchVerified,
     SessionEvent,
@@ -60,6 +61,7 @@ class SearchSource(Candidates):
         self.tried_diffs: set[str] = set()  # the patches tried (the near-miss pass skips them)
         self.hits: list["Tried"] = []  # the verified candidates ``find()`` found, best first
         self.on_hit = None  # called (on the search's thread) when the first candidate verifies
+        self.difference = None  # several verified fixes: an input on which they differ (search.differ)
         self._started = 0.0
         self._explaining = False
 
@@ -105,7 +107,7 @@ class SearchSource(Candidates):
             attempt.preferred = True
             return
         chosen = yield from self._report(self.hits[choice], index + 1)
-        chosen.preferred, chosen.answer = True, attempt.answer
+        chosen.preferred, chosen.answer, chosen.difference = True, attempt.answer, attempt.difference
         yield AnswerDelta(f"The model chose this fix ({LETTERS[choice]}) among {len(self.hits)} that pass the "
                           f"tests:\n\n{attempt.answer.strip()}")
 
@@ -217,6 +219,7 @@ class SearchSource(Candidates):
         from rdebug.events import profile_of, resolve_thinking
         from rdebug.job import model_stats
         from rdebug.prompts import fix_prefix
+        from rdebug.search.differ import distinguish
         from rdebug.search.explain import choose_request, explain_request, parse_choice, stream_explanation
 
         stats = model_stats(self.backend)
@@ -226,7 +229,14 @@ class SearchSource(Candidates):
         several = len(self.hits) > 1
         if several:
             fixes = [(self._label(t.candidate), t.candidate.patch.diff) for t in self.hits]
-            request = choose_request(prefix, self.history, fixes, attempt.checked, thinking, self.opts.think_budget)
+            yield Status("looking for an input on which the fixes differ …")
+            self.difference = distinguish(job, [t.candidate.patch for t in self.hits])
+            shown = self.difference.text() if self.difference is not None else ""
+            attempt.difference = shown
+            if shown:
+                yield FixesCompared(attempt.index, shown)
+            request = choose_request(prefix, self.history, fixes, attempt.checked, thinking, self.opts.think_budget,
+                                     shown)
             yield Status(f"asking the model which of the {len(fixes)} fixes the search found is the real one …")
         else:
             request = explain_request(prefix, self.history, attempt.label, attempt.patch.diff, attempt.checked,
