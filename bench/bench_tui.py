@@ -23,11 +23,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tui")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tui"), str(ROOT / "tests" / "tui")]  # tests/tui: the scripted session
 
 from rdebug import events as ev  # noqa: E402
 from rdebug_tui.app import RdebugApp  # noqa: E402
-from rdebug_tui.scripted import ScriptedSession, demo_context, demo_problem, demo_stats, make_demo_repo  # noqa: E402
+from scripted import ScriptedSession, demo_context, demo_problem, demo_stats, make_demo_repo  # noqa: E402
 
 SIZE = (120, 40)
 WORDS = ("the test calls mean with an empty list so len is zero and the division fails; "
@@ -56,7 +56,7 @@ class BenchApp(RdebugApp):
         await super().flush()
         end = time.perf_counter()
         self.flush_cost.append((start, end - start))
-        self.shown_at[self._shown_counts[0]] = end
+        self.shown_at[self.showing["stream"][1]] = end  # (view, thinking deltas shown, answer deltas, ended)
 
 
 def thinking_script(tokens: int) -> list:
@@ -131,7 +131,7 @@ def launch_figures(tmp: Path, runs: int = 7) -> None:
     """
     import compileall
 
-    for folder in ("src", "tui"):
+    for folder in ("src", "tui", "tests/tui"):
         compileall.compile_dir(str(ROOT / folder), quiet=1)
     hello = tmp / "hello.py"
     hello.write_text(HELLO)
@@ -142,7 +142,8 @@ def launch_figures(tmp: Path, runs: int = 7) -> None:
             "--backend", f"replay:{reply}"]
     cases = {
         "bare Textual app (floor)": ([sys.executable, str(hello)], None),
-        "rdebug_tui.demo_scripted": ([sys.executable, "-m", "rdebug_tui.demo_scripted", "--fast"], None),
+        "tests/tui/demo_scripted.py": ([sys.executable, str(ROOT / "tests" / "tui" / "demo_scripted.py"), "--fast"],
+                                       None),
         "rdebug in a project": (real, project),
         "rdebug demo": (real[:3] + ["demo"], tmp),
     }
@@ -177,8 +178,8 @@ async def stream_run(repo: Path, tokens: int, rate: float, press_every: float) -
     async with app.run_test(size=SIZE) as pilot:
         deadline = time.perf_counter() + tokens / rate * 3 + 30
         while time.perf_counter() < deadline:
-            view = app._shown_view
-            if view is not None and view.finished and app._shown_counts[0] >= tokens:
+            view, thinking_shown, _, _ = app.showing["stream"]
+            if view is not None and view.finished and thinking_shown >= tokens:
                 break
             if view is not None and not view.finished:
                 before = len(app.action_at)

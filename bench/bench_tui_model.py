@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tui"), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tui"), str(ROOT / "bench"), str(ROOT / "tests" / "tui")]
 
 from bench_tui import SIZE, BenchApp, pct  # noqa: E402
 from rdebug import events as ev  # noqa: E402
@@ -36,7 +36,7 @@ from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling  # noqa
 from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions  # noqa: E402
 from rdebug.runtime.sources import resolve_model  # noqa: E402
 from rdebug.runtime.threads import default_threads  # noqa: E402
-from rdebug_tui.scripted import demo_context, demo_problem, make_demo_repo  # noqa: E402
+from scripted import demo_context, demo_problem, make_demo_repo  # noqa: E402
 
 GREEDY = Sampling(temperature=0.0, top_p=1.0, top_k=1, min_p=0.0, repeat_penalty=1.0, seed=1)
 PROMPT = ("Explain step by step, in detail, how a hash map handles collisions, resizing and deletion, "
@@ -52,7 +52,7 @@ class TimedApp(BenchApp):
 
     async def flush(self) -> None:
         await super().flush()
-        count = sum(self._shown_counts)
+        count = sum(self.showing["stream"][1:3])  # the thinking and answer deltas shown
         if count and (not self.shown or self.shown[-1][1] != count):
             self.shown.append((time.perf_counter(), count))
 
@@ -119,7 +119,7 @@ async def tui_run(repo: Path, backend: LlamaBackend, request: GenerationRequest,
         deadline = time.perf_counter() + 600
         cpu0 = None
         while time.perf_counter() < deadline:
-            view = app._shown_view
+            view = app.showing["stream"][0]
             if cpu0 is None and session.delta_times:  # this process is the app (the model has its own)
                 cpu0, wall0 = time.process_time(), time.perf_counter()
             if view is not None:

@@ -153,8 +153,9 @@ def _capture(name: str, screen: str) -> None:
         (Path(folder) / f"{name}.txt").write_text(screen)
 
 
-def test_three_failures_each_debugged_on_its_own_at_120x40_and_80x24(tmp_path):
-    from rdebug_tui.three_failures import THREE_REPLIES, make_three_failure_repo
+def test_three_failures_each_debugged_on_its_own_at_120x40_and_80x24(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "tui"))  # a helper of the TUI tests
+    from three_failures import THREE_REPLIES, make_three_failure_repo
 
     repo = make_three_failure_repo(tmp_path / "repo")
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)

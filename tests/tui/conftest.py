@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rdebug_tui.scripted import make_demo_repo
+from scripted import make_demo_repo
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""``python -m rdebug_tui.demo_scripted [--fast] [--tokens N] [--candidates K]``: the TUI on canned events.
+"""``python tests/tui/demo_scripted.py [--fast] [--tokens N] [--candidates K]``: the TUI on canned events.
 
 Streams a whole session (intake, context, model loading, a failed then a verified attempt; with
 ``--candidates K``, one attempt of K candidates decoded together) from a scripted stand-in for the
@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rdebug_tui.scripted import (
+from scripted import (
     ANSWER,
     BAD_DIFF,
     DEMO_DIFF,
@@ -26,7 +26,7 @@ from rdebug_tui.scripted import (
     make_demo_repo,
     words,
 )
-from rdebug_tui.scripted_candidates import parallel_script
+from scripted_candidates import parallel_script
 
 
 def build_script(tokens: int | None) -> list:
@@ -47,7 +47,7 @@ def followup_script() -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rdebug_tui.demo_scripted")
+    parser = argparse.ArgumentParser(prog="python tests/tui/demo_scripted.py")
     parser.add_argument("--fast", action="store_true", help="no delays")
     parser.add_argument("--delay", type=float, default=0.03, help="seconds per streamed token")
     parser.add_argument("--tokens", type=int, default=0, help="length of the first thinking stream")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rdebug import events as ev
 from rdebug.intake.model import Frame, Problem
-from rdebug_tui.scripted import (
+
+from scripted import (
     ANSWER,
     BAD_DIFF,
     DEMO_DIFF,

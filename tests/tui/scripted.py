@@ -1,6 +1,6 @@
 """A scripted stand-in for ``rdebug.session.DebugSession``: canned events with optional delays.
 
-Used by the TUI tests, the benchmark and ``python -m rdebug_tui.demo_scripted``. A script is a
+Used by the TUI tests, the benchmark and ``python tests/tui/demo_scripted.py``. A script is a
 list of events plus markers: ``Pause(s)`` sleeps, ``Hang()`` blocks until ``cancel()``,
 ``Raise(exc)`` raises from the iterator (a crashing engine).
 """

@@ -1,6 +1,6 @@
 """A scripted round of several candidates decoded together (candidate ids on every delta).
 
-Used by the TUI's candidate tests and ``python -m rdebug_tui.demo_scripted --candidates K``.
+Used by the TUI's candidate tests and ``python tests/tui/demo_scripted.py --candidates K``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from rdebug.events import (
     Usage,
     VerificationStarted,
 )
-from rdebug_tui.scripted import (
+
+from scripted import (
     ANSWER,
     BAD_DIFF,
     DEMO_DIFF,

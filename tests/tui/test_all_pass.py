@@ -4,8 +4,8 @@ and r, that the fix worked, next to the applied patch."""
 from __future__ import annotations
 
 from rdebug import events as ev
-from rdebug_tui.scripted import demo_script
 
+from scripted import demo_script
 from tui_helpers import SIZE, make_app, run, settle, text_of
 
 PASS = [ev.Status("running pytest…"), ev.NoProblem("all 3 tests passed")]

@@ -6,8 +6,8 @@ import dataclasses
 
 from rdebug import events as ev
 from rdebug_tui.screens import ConfirmScreen
-from rdebug_tui.scripted import demo_script
 
+from scripted import demo_script
 from tui_helpers import SIZE, make_app, run, settle, text_of
 
 EDITED = ["tests/test_stats.py"]

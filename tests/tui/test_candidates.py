@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from rdebug import events as ev
-from rdebug_tui.candidates import chips, round_of, round_tps
-from rdebug_tui.scripted import ANSWER, DEMO_DIFF, THINKING, demo_context, demo_problem, demo_script, demo_stats
-from rdebug_tui.scripted_candidates import CANDIDATE_ANSWERS, CANDIDATE_THINKING, parallel_round, parallel_script
+from rdebug_tui.candidate_views import chips, round_of, round_tps
 from rdebug_tui.state import AttemptView, UiState
 from rdebug_tui.widgets.answer import AnswerPanel
-from rdebug_tui.widgets.candidates import strip_text
+from rdebug_tui.widgets.candidate_strip import strip_text
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.statusbar import StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
+from scripted import ANSWER, DEMO_DIFF, THINKING, demo_context, demo_problem, demo_script, demo_stats
+from scripted_candidates import CANDIDATE_ANSWERS, CANDIDATE_THINKING, parallel_round, parallel_script
 from tui_helpers import SIZE, make_app, run, settle, text_of
 
 DELTAS = (ev.ThinkingDelta, ev.AnswerDelta)

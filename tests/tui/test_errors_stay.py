@@ -11,10 +11,10 @@ from rdebug.intake.model import IntakeRequest
 from rdebug.session import DebugSession
 from rdebug_tui.app import RdebugApp
 from rdebug_tui.screens import ErrorScreen
-from rdebug_tui.scripted import demo_script
-from rdebug_tui.three_failures import make_three_failure_repo
 from rdebug_tui.widgets.statusbar import StatusBar
 
+from scripted import demo_script
+from three_failures import make_three_failure_repo
 from tui_helpers import SIZE, make_app, run, settle, text_of, until
 
 COMMAND = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]

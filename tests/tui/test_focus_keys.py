@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rdebug import events as ev
 from rdebug_tui.keys import help_rows
-from rdebug_tui.scripted import demo_context, demo_problem, demo_script, demo_stats
 from rdebug_tui.widgets.answer import AnswerPanel
 from rdebug_tui.widgets.context import ContextPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.problem import ProblemPanel
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
+from scripted import demo_context, demo_problem, demo_script, demo_stats
 from tui_helpers import SIZE, make_app, run, settle
 
 

@@ -9,12 +9,12 @@ from rdebug import events as ev
 from rdebug.errors import RdebugError
 from rdebug_tui.app import RdebugApp
 from rdebug_tui.screens import HelpScreen
-from rdebug_tui.scripted import demo_script
 from rdebug_tui.widgets.answer import AnswerPanel
 from rdebug_tui.widgets.patch import PatchPanel
 from rdebug_tui.widgets.statusbar import StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
+from scripted import demo_script
 from tui_helpers import SIZE, hanging_in_thinking, make_app, run, settle, text_of
 
 

@@ -11,7 +11,8 @@ from rdebug.intake.model import IntakeRequest
 from rdebug.runtime.replay import parse_replies
 from rdebug.runtime.fake import ScriptedBackend
 from rdebug.session import DebugSession
-from rdebug_tui.three_failures import THREE_REPLIES, make_three_failure_repo
+
+from three_failures import THREE_REPLIES, make_three_failure_repo
 
 COMMAND = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.widgets._footer import FooterKey
 
-from rdebug_tui.scripted import demo_script
 from rdebug_tui.widgets.patch import PatchPanel
 
 from failures_script import rerun_script, select_scripts, start_script
+from scripted import demo_script
 from tui_helpers import make_app, run, settle, text_of
 
 

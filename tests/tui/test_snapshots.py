@@ -6,8 +6,8 @@ Timings come from the scripted session's virtual clock, so the rendered text is 
 from __future__ import annotations
 
 from rdebug import events as ev
-from rdebug_tui.scripted import ANSWER, THINKING, Hang, demo_context, demo_problem, demo_script, demo_stats, words
 
+from scripted import ANSWER, THINKING, Hang, demo_context, demo_problem, demo_script, demo_stats, words
 from tui_helpers import SIZE, make_app, settle
 
 

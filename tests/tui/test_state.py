@@ -6,11 +6,12 @@ from pathlib import Path
 
 from rdebug import events as ev
 from rdebug_tui.diffview import render_unified, side_by_side_rows
-from rdebug_tui.scripted import DEMO_DIFF, demo_other_problem, demo_problem
 from rdebug_tui.source import source_excerpt
 from rdebug_tui.state import UiState
 from rdebug_tui.stream import EventBuffer
 from rdebug_tui.widgets.thinking import _pieces
+
+from scripted import DEMO_DIFF, demo_other_problem, demo_problem
 
 
 def test_state_times_thinking_and_tracks_attempts():

@@ -9,7 +9,13 @@ from rdebug import events as ev
 from rdebug.errors import RdebugError
 from rdebug_tui.app import RdebugApp
 from rdebug_tui.screens import ConfirmScreen, ErrorScreen, HelpScreen
-from rdebug_tui.scripted import (
+from rdebug_tui.widgets.answer import AnswerPanel
+from rdebug_tui.widgets.context import ContextPanel
+from rdebug_tui.widgets.patch import PatchPanel
+from rdebug_tui.widgets.statusbar import StatusBar
+from rdebug_tui.widgets.thinking import ThinkingPanel
+
+from scripted import (
     ANSWER,
     THINKING,
     Hang,
@@ -19,12 +25,6 @@ from rdebug_tui.scripted import (
     demo_script,
     words,
 )
-from rdebug_tui.widgets.answer import AnswerPanel
-from rdebug_tui.widgets.context import ContextPanel
-from rdebug_tui.widgets.patch import PatchPanel
-from rdebug_tui.widgets.statusbar import StatusBar
-from rdebug_tui.widgets.thinking import ThinkingPanel
-
 from tui_helpers import SIZE, hanging_in_thinking, make_app, run, screen_text, settle, text_of
 
 

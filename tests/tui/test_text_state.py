@@ -6,11 +6,11 @@ from rdebug import events as ev
 from rdebug.config import Config
 from rdebug.context.model import Snippet
 from rdebug_tui import model_label
-from rdebug_tui.scripted import Hang, demo_context, demo_problem, demo_script, demo_stats
 from rdebug_tui.widgets.context import snippet_label
 from rdebug_tui.widgets.statusbar import StatusBar
 from rdebug_tui.widgets.thinking import ThinkingPanel
 
+from scripted import Hang, demo_context, demo_problem, demo_script, demo_stats
 from tui_helpers import SIZE, hanging_in_thinking, make_app, run, settle, text_of
 
 SENTENCE = "The values sum is 10, len is 4, so the mean is 2.5 and not 2; "

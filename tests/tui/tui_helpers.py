@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from rdebug import events as ev
 from rdebug_tui.app import RdebugApp
-from rdebug_tui.scripted import (
+
+from scripted import (
     THINKING,
     Hang,
     ScriptedSession,

@@ -1,4 +1,5 @@
-"""The app's key actions (bindings in keys.py): what each key asks of the state, the panels and the engine."""
+"""What the user asks for: the app's key actions (bindings in keys.py) and the panels' messages, passed on to
+the state, the panels and the engine."""
 
 from __future__ import annotations
 
@@ -8,16 +9,44 @@ from textual.widgets import Input
 
 from rdebug_tui.keys import PANELS, help_rows
 from rdebug_tui.screens import ConfirmScreen, HelpScreen
+from rdebug_tui.widgets.context import ContextPanel
+from rdebug_tui.widgets.problem import ProblemPanel
 from rdebug_tui.widgets.statusbar import effective_budget
+from rdebug_tui.widgets.thinking import ThinkingPanel
 
 
 ATTEMPT_ACTIONS = {"apply", "next_attempt", "prev_attempt", "toggle_diff", "toggle_thinking", "thinking_mode",
                    "budget"}
 
 
-class KeyActions:
+class UserActions:
     """Mixed into RdebugApp (uses its state, panels, ``_call`` and ``_refresh_*``)."""
 
+    # --- messages from panels --------------------------------------------------
+    def on_problem_panel_failure_selected(self, message: ProblemPanel.FailureSelected) -> None:
+        index = message.index
+        if self._call("select", lambda s: s.select_problem(index)):
+            self.state.select_problem(index)
+
+    def on_context_panel_files_changed(self, message: ContextPanel.FilesChanged) -> None:
+        include, exclude = message.include, message.exclude
+        self._call("context", lambda s: s.set_context_files(include, exclude))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "followup":
+            return
+        text = event.value.strip()
+        if not text:
+            return
+        if self._call("ask", lambda s: s.ask(text)):
+            event.input.value = ""
+            self.state.begin_followup(text)
+            self.set_focus(None)  # the keys work again; f returns to the input
+
+    def on_thinking_panel_user_toggled(self, message: ThinkingPanel.UserToggled) -> None:
+        self._user_toggled = self.state.current
+
+    # --- keys -------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Only the keys that make sense: when all tests pass (or the session stopped), no attempt keys."""
         state = self.state

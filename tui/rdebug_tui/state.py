@@ -11,11 +11,6 @@ from rdebug.intake.model import Problem
 BUDGET_STEPS: list[int | None] = [None, 256, 512, 1024, 2048, 4096, 8192]
 
 
-def problem_key(problem: Problem) -> str:
-    """What names a failure across re-runs (as ``rdebug.session.problem_key``): test id, else title."""
-    return problem.test_id or problem.title
-
-
 @dataclass
 class WorkerDone:
     """Pushed by the TUI's worker after an engine call ends (``error`` set when it raised)."""
@@ -158,7 +153,7 @@ class UiState:
         """Each failure's state, for the failures list."""
         marks = []
         for problem in self.problems:
-            board = self.boards.get(problem_key(problem))
+            board = self.boards.get(problem.key)
             views = board.attempts if board is not None else []
             if not views:
                 marks.append("")
@@ -176,13 +171,13 @@ class UiState:
         """Show failure ``index`` (its own board, as it was left)."""
         if 0 <= index < len(self.problems):
             self.problem_index = index
-            self.shown_key = problem_key(self.problems[index])
+            self.shown_key = self.problems[index].key
             self.status = ""
 
     def _found(self, problems: list[Problem]) -> None:
         """A new list of failures (start, re-run): the selection stays on the same failure if it is there."""
         old = self.shown_key
-        keys = [problem_key(p) for p in problems]
+        keys = [p.key for p in problems]
         self.problems, self.no_problem = problems, None
         self.problem_index = keys.index(old) if old in keys else 0
         if old and old not in keys and old in self.boards and self.boards[old].attempts:

@@ -46,7 +46,6 @@ PatchPanel { height: 1fr; }
 #bottom KeyFooter { dock: none; }
 #followup { height: 1; margin: 0 1; }
 #candidates-box { height: 1; display: none; }
-#error-line { display: none; height: auto; max-height: 3; background: $error 25%; padding: 0 1; }
 StatusBar { height: 1; width: 1fr; background: $panel; color: $text; padding: 0 1; }
 #narrow-notice { display: none; background: $warning 30%; padding: 0 1; height: 1; }
 Screen.-narrow #narrow-notice { display: block; }

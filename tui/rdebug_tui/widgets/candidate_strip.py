@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from rdebug_tui.candidates import Chip
+from rdebug_tui.candidate_views import Chip
 from rdebug_tui.widgets.statusbar import LIVE_COUNTER_S
 
 STYLES = {"verified": "bold green", "failed": "red", "rejected": "yellow", "verifying": "bold cyan",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.widgets import Footer, Static
 
-from rdebug_tui.candidates import round_of
+from rdebug_tui.candidate_views import round_of
 from rdebug_tui.state import UiState
 
 
