@@ -47,6 +47,14 @@ class AttemptView:
     found_by: str = ""  # who proposed it when not the model ("found by search: `<` → `<=` in paging.py:14")
     candidates: int = 1  # the candidates of its round (decoded together)
     decode_end: float | None = None  # when its reply ended (its Usage arrived)
+    difference: str = ""  # several verified fixes: the input on which they differ (or that none was found)
+    resampled: str = ""  # why its last reply was replaced by a fresh sample (a repeat, or no change)
+
+    def reset_reply(self, why: str) -> None:
+        """A fresh sample replaces the reply (it was no attempt): its text, patch and verdict start over."""
+        self.thinking, self.answer, self.diff, self.files, self.rejected = [], [], None, [], None
+        self.verify, self.output_tail, self.regressions, self.reason = "none", "", [], ""
+        self.usage, self.decode_end, self.resampled = None, None, why
 
     @property
     def label(self) -> str:
@@ -299,6 +307,10 @@ class UiState:
                 view.think_end = at
         elif isinstance(event, ev.PatchRejected):
             self._view_for(event.attempt, event.sample).rejected = event.reason
+        elif isinstance(event, ev.AttemptResampled):
+            self._view_for(event.attempt, event.sample).reset_reply(event.reason)
+        elif isinstance(event, ev.FixesCompared):
+            self._view_for(event.attempt, 1).difference = event.text
         elif isinstance(event, ev.VerificationStarted):
             view = self._view_for(event.attempt, event.sample)
             view.verify, view.verify_command = "verifying", list(event.command)

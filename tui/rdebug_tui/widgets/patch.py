@@ -27,7 +27,11 @@ def verify_line(view: AttemptView) -> Text:
         text = Text("✓ verified: the failing test now passes (a applies it)", style="bold green")
         if "failing test only" in view.reason:  # the project has no other tests (a search fix's caveat)
             text.append(f"\n  {view.reason}", style="yellow")
+        if view.difference:  # several fixes pass: where they differ
+            text.append(f"\n  {view.difference}", style="yellow")
         return text
+    if view.resampled and view.verify == "none" and not view.diff:
+        return Text(f"↻ {view.resampled}", style="dim")
     edited = ", ".join(view.edits_tests)
     if view.verify == "failed" and view.edits_tests and view.tests_pass:
         return Text(f"⚠ edits tests ({edited}): the tests pass only with edited tests, so it is not verified "
