@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rdebug.search.mutation import KINDS
+from rdebug.search.mutation import OPERATOR_KINDS
 from rdebug.search.operators import mutations
 
 
@@ -79,7 +79,7 @@ def test_javascript_edit_kinds(kind: str, src: str, fragment: str) -> None:
 
 
 def test_every_kind_is_covered_by_a_fixture() -> None:
-    assert {k for k, _s, _f in PY + JS} == set(KINDS)
+    assert {k for k, _s, _f in PY + JS} == set(OPERATOR_KINDS)  # the templates: tests/search/test_templates.py
 
 
 def test_only_the_given_lines_are_mutated() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# the edit kinds (their priors are measured on bench/cases: see priors.py)
-KINDS = (
+# the edit kinds (their priors are measured on bench/cases: see priors.py): the operators' token edits …
+OPERATOR_KINDS = (
     "comparison",  # < <= > >= == != is
     "arithmetic",  # + - * / // % and their augmented forms
     "boolean",  # and/or, &&/||, True/False
@@ -21,6 +21,22 @@ KINDS = (
     "numeric-sort",  # JavaScript .sort() -> .sort((a, b) => a - b)
     "strict-equality",  # JavaScript == -> ===, != -> !==
 )
+# … and the fix templates' edits (TBar, Gamma: rdebug.search.templates)
+TEMPLATE_KINDS = (
+    "mutable-default",  # def f(x=[]) -> def f(x=None) + `if x is None: x = []`
+    "reraise",  # a caught exception dropped -> raise it (Python), throw it (JavaScript)
+    "missing-return",  # a function ending in a bare expression -> return it
+    "deepcopy",  # dict(x), list(x), x.copy(), copy.copy(x) -> copy.deepcopy(x); {...x} -> structuredClone(x)
+    "is-literal",  # x is 1 -> x == 1; x == None -> x is None
+    "append-extend",  # .append(x) <-> .extend(x); .push(x) <-> .push(...x)
+    "min-max",  # min <-> max, Math.min <-> Math.max
+    "missing-await",  # f() -> await f() in an async function
+    "missing-break",  # `break` after the assignment ending an if block inside a loop
+    "call-arg-off-by-one",  # f(xs, mid, end) -> f(xs, mid + 1, end)
+    "bitwise",  # ^ & | and << >>
+    "exception-class",  # except KeyError -> except LookupError (and the others)
+)
+KINDS = OPERATOR_KINDS + TEMPLATE_KINDS
 
 
 @dataclass(frozen=True)
@@ -35,9 +51,13 @@ class Mutation:
     replacement: str
     before: str  # what is replaced, as the label shows it
     after: str
+    extra: tuple[tuple[int, int, str], ...] = ()  # more (start, end, replacement) spans: an `import copy` added
 
     def apply(self, data: bytes) -> bytes:
-        return data[: self.start] + self.replacement.encode("utf-8") + data[self.end:]
+        spans = sorted([(self.start, self.end, self.replacement), *self.extra], reverse=True)
+        for start, end, replacement in spans:
+            data = data[:start] + replacement.encode("utf-8") + data[end:]
+        return data
 
     @property
     def label(self) -> str:

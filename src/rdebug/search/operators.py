@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from tree_sitter import Node
 
 from rdebug.search import scope
+from rdebug.search.fold import fold_edit
 from rdebug.search.mutation import Mutation
 from rdebug.search.scope import text
 
@@ -26,7 +27,7 @@ FLIP = {"True": "False", "False": "True", "true": "false", "false": "true"}
 PRIMARY = {"identifier", "integer", "float", "number", "attribute", "member_expression", "call", "call_expression",
            "subscript", "subscript_expression", "parenthesized_expression", "string", "true", "false", "none",
            "this", "property_identifier"}
-BOUND_CALLS = {"range", "slice", "substring", "substr", "splice", "islice", "insert", "pop"}
+BOUND_CALLS = scope.BOUND_CALLS
 SCALES = (10, 100, 1000)
 MAX_NAMES = 8  # other locals tried in place of one name
 
@@ -49,10 +50,14 @@ def mutations(path: str, source: str, lines: set[int]) -> list[Mutation]:
     p = _parser(lang)
     if p is None:
         return []
+    from rdebug.search import templates
+
     data = source.encode("utf-8")
-    walker = _Walker(path, data, "python" if lang == "python" else "javascript", lines)
-    walker.walk(p.parse(data).root_node)
-    return walker.out
+    family = "python" if lang == "python" else "javascript"
+    walker = _Walker(path, data, family, lines)
+    root = p.parse(data).root_node
+    walker.walk(root)
+    return walker.out + templates.mutations(path, data, family, root, lines)
 
 
 def _line(node: Node) -> int:
@@ -70,6 +75,8 @@ class _Walker:
     # --- plumbing ---------------------------------------------------------------------------------------
     def add(self, node: Node, kind: str, replacement: str, before: str | None = None, after: str | None = None,
             line: int | None = None) -> None:
+        if before is None and after is None:  # `1 - 1` reads `0`, `(n - 1) + 1` reads `n`
+            node, replacement = fold_edit(node, replacement)
         old = text(node)
         if replacement == old:
             return

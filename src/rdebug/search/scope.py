@@ -132,3 +132,7 @@ def receiver_fields(cls: Node | None, lang: str) -> set[str]:
                 out.add(text(prop))
         stack.extend(node.named_children)
     return out
+
+
+# calls whose arguments are bounds or positions (± 1 on them is the operators' off-by-one, not a call-argument edit)
+BOUND_CALLS = frozenset({"range", "slice", "substring", "substr", "splice", "islice", "insert", "pop"})

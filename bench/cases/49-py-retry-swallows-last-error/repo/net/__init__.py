@@ -1,0 +1,1 @@
+"""A settings client over a flaky transport."""

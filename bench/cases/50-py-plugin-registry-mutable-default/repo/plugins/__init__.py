@@ -1,0 +1,1 @@
+"""Exporter plugins, registered by name and grouped."""
