@@ -75,6 +75,8 @@ class Config:
     search: bool = setting(True, "do not try small edits at the suspicious lines", flags=("--no-search",))
     search_max: int = setting(300, "candidates the search verifies at most", minimum=1)
     search_seconds: float = setting(60.0, "wall time of the search at most", positive=True)
+    templates: bool = setting(True, "the search tries single-token edits only, no fix templates",
+                              flags=("--no-templates",))
     search_beside: bool = setting(True, "run the search before the model's attempts (default: while the model "
                                   "decodes)", flags=("--search-first",), const=False)
     precheck: bool = setting(True, "run every model candidate's tests, without the static pre-check first",

@@ -25,7 +25,7 @@ class Candidate:
 
 
 def candidates(root: Path, lines: Sequence[SuspiciousLine], hashes: Mapping[str, str | None] | None = None,
-               limit: int | None = None) -> list[Candidate]:
+               limit: int | None = None, templates: bool = True) -> list[Candidate]:
     """One candidate per distinct edit of the files at ``lines``, ordered by the line's suspiciousness, then by
     the edit kind's prior, then by position; a file changed since ``hashes`` were taken is left alone."""
     by_file: dict[str, dict[int, float]] = {}
@@ -44,7 +44,7 @@ def candidates(root: Path, lines: Sequence[SuspiciousLine], hashes: Mapping[str,
             source = data.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        for m in mutations(path, source, set(scores)):
+        for m in mutations(path, source, set(scores), templates):
             scored.append(((-scores.get(m.line, 0.0), -prior(m.kind), path, m.start, m.kind), m, source))
     scored.sort(key=lambda item: item[0])
     out: list[Candidate] = []

@@ -42,22 +42,23 @@ def _parser(lang: str):
     return parser(lang)
 
 
-def mutations(path: str, source: str, lines: set[int]) -> list[Mutation]:
-    """Every edit the operators make on ``lines`` (1-based) of one file, in source order."""
+def mutations(path: str, source: str, lines: set[int], templates: bool = True) -> list[Mutation]:
+    """Every edit the operators (and, with ``templates``, the fix templates) make on ``lines`` (1-based) of one
+    file, in source order."""
     lang = language_of(path)
     if lang is None:
         return []
     p = _parser(lang)
     if p is None:
         return []
-    from rdebug.search import templates
+    from rdebug.search import templates as fix_templates
 
     data = source.encode("utf-8")
     family = "python" if lang == "python" else "javascript"
     walker = _Walker(path, data, family, lines)
     root = p.parse(data).root_node
     walker.walk(root)
-    return walker.out + templates.mutations(path, data, family, root, lines)
+    return walker.out + (fix_templates.mutations(path, data, family, root, lines) if templates else [])
 
 
 def _line(node: Node) -> int:

@@ -117,7 +117,7 @@ class SearchSource(Candidates):
 
         job = self.job
         lines = suspicious_lines(job.problem, job.context, job.suspicious)
-        found = [c for c in candidates(job.root, lines, job.hashes)
+        found = [c for c in candidates(job.root, lines, job.hashes, templates=self.opts.templates)
                  if not edited_tests(c.patch.paths, job.problem)]
         self.candidates = len(found)
         if not found:
