@@ -22,7 +22,7 @@ from rdebug.prompts import fix_prefix
 from rdebug.repair.choose import choose_site
 from rdebug.repair.sites import Site, rank_sites
 from rdebug.runtime.base import ChatMessage, GenerationRequest
-from rdebug.runtime.candidates import generate_candidates
+from rdebug.runtime.samples import generate_candidates
 from rdebug.search.candidates import Candidate
 from rdebug.search.mutation import Mutation
 from rdebug.search.source import SearchSource

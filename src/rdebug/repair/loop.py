@@ -43,7 +43,7 @@ from rdebug.repair.choose import choose_site
 from rdebug.repair.focus import STOP as FOCUS_STOP, complete, focus, focus_feedback
 from rdebug.repair.focus import messages as focus_messages
 from rdebug.repair.sites import Site, rank_sites
-from rdebug.runtime.candidates import TAGGED, generate_candidates
+from rdebug.runtime.samples import TAGGED, generate_candidates
 
 FOCUS_SPREAD = 2  # attempts alternate among this many of the top-ranked functions
 MAX_RESAMPLES = 2  # fresh samples for a reply that repeats a fix already tried, or changes nothing

@@ -15,7 +15,7 @@ from rdebug.events import (
     Done, Error, ModelLoading, ModelProfile, ModelReady, ModelStats, RuntimeEvent, ThinkingDelta, Usage,
 )
 from rdebug.runtime.base import GenerationRequest, Sampling, candidate_sampling, sampling_for
-from rdebug.runtime.candidates import TAGGED
+from rdebug.runtime.samples import TAGGED
 from rdebug.runtime.catalog import load_catalog
 from rdebug.runtime.fake import estimate_tokens
 from rdebug.runtime.splitter import ThinkingSplitter
