@@ -15,7 +15,7 @@ from typing import Iterator, Sequence
 
 from rdebug.events import Error, PatchVerified, SessionEvent, Status
 from rdebug.job import Attempt, Candidates, CandidateSource, Job, RoundOptions
-from rdebug.patch.verifier import BackgroundVerifier
+from rdebug.patch.background import BackgroundJobs
 from rdebug.repair.infill import infill_source
 from rdebug.repair.loop import RepairLoop, model_source
 from rdebug.runtime.base import Backend, ChatMessage
@@ -46,8 +46,8 @@ class SearchBesideModel(Candidates):
         self.model.cancel()
 
     def run(self) -> Iterator[SessionEvent]:
-        # the search is one job of a BackgroundVerifier: its events come back through its queue
-        search = BackgroundVerifier(self._cancel)
+        # the search is one job of a BackgroundJobs: its events come back through its queue
+        search = BackgroundJobs(self._cancel)
         self._model_running = True
         search.submit(self._search)
         ended = False

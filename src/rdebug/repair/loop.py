@@ -37,7 +37,7 @@ from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_not
 from rdebug.patch.verify import Baseline, run_baseline, verify_patch
 from rdebug.patch.normalize import normalized_diff, only_cosmetic
 from rdebug.patch.precheck import PrecheckResult, precheck
-from rdebug.patch.verifier import BackgroundVerifier
+from rdebug.patch.background import BackgroundJobs
 from rdebug.runtime.base import ChatMessage, GenerationRequest
 from rdebug.repair.choose import choose_site
 from rdebug.repair.focus import STOP as FOCUS_STOP, complete, focus, focus_feedback
@@ -239,7 +239,7 @@ class RepairLoop(Candidates):
                 ev = AnswerDelta(prefill, candidate=slot or i)
                 attempt.take(ev)
                 yield ev
-        verifier = BackgroundVerifier(self._cancel)
+        verifier = BackgroundJobs(self._cancel)
         stop = self._round_stop = threading.Event()  # a candidate was verified: no further one starts
         ended: set[int] = set()
         halting = False

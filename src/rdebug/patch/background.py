@@ -1,6 +1,7 @@
-"""Verification beside decoding: each candidate is checked as soon as its reply ends, in a thread of its own,
-while the others still decode; its events come back through a queue, in order, to the loop's generator.
-The search beside the model (``rdebug.rounds.SearchBesideModel``) runs as one such job too."""
+"""Jobs beside decoding: generators of events run one at a time on a thread of their own while the model
+decodes; their events come back through a queue, in order, to the caller's generator. The model's loop
+verifies each candidate this way as soon as its reply ends; the search beside the model
+(``rdebug.rounds.SearchBesideModel``) is one such job too."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from rdebug.events import SessionEvent
 _END = object()  # one job's events are all out
 
 
-class BackgroundVerifier:
-    """Runs evaluation jobs (generators of events) one at a time on a thread; ``ready`` yields what they
-    produced so far without waiting, ``drain`` waits for all of them."""
+class BackgroundJobs:
+    """Runs jobs (generators of events) one at a time on a thread; ``ready`` yields what they produced so far
+    without waiting, ``drain`` waits for all of them."""
 
     def __init__(self, cancel: threading.Event) -> None:
         self._cancel = cancel
