@@ -188,7 +188,7 @@ def test_no_near_miss_search_once_a_fix_is_verified(tmp_path):
 
 @pytest.mark.parametrize("beside", [True, False])
 def test_the_runs_before_any_patch_are_made_once_per_round(tmp_path, monkeypatch, beside):
-    import rdebug.repair.loop as loop_module
+    import rdebug.repair.check as loop_module
     import rdebug.patch.verify as verify_module
 
     calls = []
