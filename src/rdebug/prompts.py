@@ -16,7 +16,7 @@ import shlex
 from typing import TYPE_CHECKING, Sequence
 
 from rdebug.intake.model import Problem
-from rdebug.patch.testfiles import is_test_path
+from rdebug.intake.testfiles import is_test_path
 from rdebug.runtime.base import ChatMessage
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Per-test outcomes from each runner's report, and the test-by-test verdict."""
 
 from rdebug.patch.judge import judge, matches
-from rdebug.patch.testfiles import edited_tests
+from rdebug.intake.testfiles import edited_tests
 from rdebug.patch.testreport import TestOutcomes, instrument, parse_output
 from rdebug.intake.model import Frame, Problem
 

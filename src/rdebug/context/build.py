@@ -16,6 +16,7 @@ from rdebug.context.model import PackedContext, Snippet
 from rdebug.context.packer import pack
 from rdebug.context.render import format_problem
 from rdebug.context import snippets as S
+from rdebug.context.reads import read_definitions
 from rdebug.context.references import Resolver, scan, test_parameters, where_names
 from rdebug.context.symbols import DefinitionFinder, TagsIndex
 from rdebug.context.testid import locate_test
@@ -368,6 +369,9 @@ def build_context(problem: Problem, root: Path, budget: int = 6000,
     worker.start()  # git runs while callees are searched (both mostly wait on subprocesses)
     b.add_callees()
     b.add_references()
+    for r in read_definitions(problem, b.index.root, b.frames, b.test_spans, [*b.involved, *b.ref_paths, *(
+            p for p, _ in b.defined)], index=b.index, reader=b.reader, exclude=b.excluded):
+        b._add_definition(r.definition, r.reason, r.priority)  # properties, getters, __eq__ … (issue 22)
     b.add_skeletons()
     if extra is not None:
         b.cands += [s for s in extra() if not any(c.path == s.path and c.kind in ("code", "file") and

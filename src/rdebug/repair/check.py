@@ -12,7 +12,7 @@ from rdebug.patch.compose import build_patch
 from rdebug.patch.edits import parse_edits
 from rdebug.patch.normalize import normalized_diff, only_cosmetic
 from rdebug.patch.precheck import precheck
-from rdebug.patch.testfiles import edited_tests
+from rdebug.intake.testfiles import edited_tests
 from rdebug.patch.verify import run_baseline, verify_patch
 
 

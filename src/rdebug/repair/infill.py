@@ -17,7 +17,7 @@ from typing import Iterator
 from rdebug.events import AnswerDelta, Done, Error, SessionEvent, Status, profile_of
 from rdebug.job import Job, RoundOptions, model_stats
 from rdebug.patch.diff import make_patch, validate_patch
-from rdebug.patch.testfiles import edited_tests
+from rdebug.intake.testfiles import edited_tests
 from rdebug.prompts import fix_prefix
 from rdebug.repair.choose import choose_site
 from rdebug.repair.sites import Site, rank_sites

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from rdebug.job import Job
 from rdebug.patch.syntax import definitions, language_for
-from rdebug.patch.testfiles import edited_tests
+from rdebug.intake.testfiles import edited_tests
 from rdebug.search.suspicious import suspicious_lines
 
 FENCE = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from rdebug.events import SessionEvent, Status
 from rdebug.patch.diff import make_patch, validate_patch
 from rdebug.job import Attempt, CandidateSource, Job, RoundOptions, rank
-from rdebug.patch.testfiles import edited_tests
+from rdebug.intake.testfiles import edited_tests
 from rdebug.search.candidates import Candidate
 from rdebug.search.operators import language_of, mutations
 from rdebug.search.priors import prior

@@ -22,7 +22,7 @@ from rdebug.events import (
     VerificationStarted,
 )
 from rdebug.job import Attempt, Candidates, Job, RoundOptions
-from rdebug.patch.testfiles import edited_tests
+from rdebug.intake.testfiles import edited_tests
 from rdebug.runtime.base import ChatMessage
 from rdebug.search.explain import LETTERS
 
