@@ -113,8 +113,8 @@ class CandidateRound(Candidates):
 
     @property
     def search(self) -> SearchSource | None:
-        """The round's first search (None when it has none)."""
-        return self.searches[0] if self.searches else None
+        """The round's mutation search (None when it has none)."""
+        return next((s for s in self.searches if s.SOURCE == "search"), None)
 
     def cancel(self) -> None:
         """Stop the round: the running source now, the others before they start."""

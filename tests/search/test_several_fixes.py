@@ -25,14 +25,14 @@ def no_user_config(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
-BUGGY = "def total(values):\n    return sum(values) - 1\n"  # two single edits pass: drop `- 1`, or 1 -> 0
+BUGGY = "def total(values):\n    return sum(values) - 1\n"  # two single edits pass the weak check: drop `- 1`, or `+`
 
 
 def _round(tmp_path: Path, replies: list[str], **cfg):
     root = tmp_path / "proj"
     root.mkdir()
     (root / "limits.py").write_text(BUGGY)
-    (root / "check.py").write_text("from limits import total\n\nassert total([1, 2]) == 3, 'total is wrong'\n")
+    (root / "check.py").write_text("from limits import total\n\nassert total([1, 2]) >= 3, 'total is wrong'\n")
     backend = ScriptedBackend(replies)
     pipeline = Pipeline(Config(**{"attempts": 1, **cfg}), lambda _cfg: backend)
     list(pipeline.load())

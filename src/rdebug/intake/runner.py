@@ -56,6 +56,18 @@ def kill_live_groups() -> None:
 atexit.register(kill_live_groups)
 
 
+def track_group(pgid: int) -> None:
+    """Count ``pgid`` among the live groups (killed on exit and SIGTERM): a process group started elsewhere,
+    such as a warm worker's test run (``rdebug.search.warm``)."""
+    with _LIVE_LOCK:
+        _LIVE_GROUPS.add(pgid)
+
+
+def untrack_group(pgid: int) -> None:
+    with _LIVE_LOCK:
+        _LIVE_GROUPS.discard(pgid)
+
+
 class Terminated(SystemExit):
     """rdebug got SIGTERM: unwinds like an exit, so running commands kill their groups."""
 

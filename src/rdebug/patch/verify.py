@@ -30,6 +30,7 @@ class VerifyResult:
     reason: str = ""  # one line: why it is not verified, or what was checked
     checked: str = ""  # "checked per test, from the junit report", or that only the exit code was checked
     cancelled: bool = False
+    cut: bool = False  # stopped at the search's short limit, under the user's timeout: never verified
 
 
 @dataclass
@@ -41,6 +42,7 @@ class TestRun:
     result: CommandResult
     outcomes: TestOutcomes | None
     runner: str | None
+    messages: dict[str, str] = field(default_factory=dict)  # failing test id -> its first message line (pytest)
 
     @property
     def output(self) -> str:
@@ -49,10 +51,27 @@ class TestRun:
 
 @dataclass
 class Baseline:
-    """The runs before any patch: the failing command and the project's suite (None: not run)."""
+    """The runs before any patch: the failing command and the project's suite (None: not run).
+
+    When the command timed out (a hanging test), ``hung`` names the tests that hung and ``rest`` is the command
+    run again without them: its time (``passing_s``) is how long the project's passing tests take."""
 
     command: TestRun | None = None
     suite: TestRun | None = None
+    hung: list[str] = field(default_factory=list)
+    rest: TestRun | None = None
+
+    @property
+    def timed_out(self) -> bool:
+        return self.command is not None and self.command.result.timed_out
+
+    @property
+    def passing_s(self) -> float | None:
+        """How long the passing tests take: the run without the hung tests (None: unknown)."""
+        run = self.rest
+        if run is None or run.result.timed_out or run.result.cancelled:
+            return None
+        return run.result.duration_s
 
 
 def tail(text: str, limit: int = TAIL_CHARS) -> str:
@@ -78,17 +97,25 @@ VERIFY_NICE = 5  # test runs yield to the model decoding the other candidates (a
 
 
 def run_tests(argv: Sequence[str], root: Path, scratch: Path, workdir: Path, timeout_s: float,
-              cancel: threading.Event | None = None) -> TestRun:
-    """Run ``argv`` in the scratch copy, instrumented to report each test (report kept in ``workdir``)."""
+              cancel: threading.Event | None = None, *, env: dict | None = None, execute=None) -> TestRun:
+    """Run ``argv`` in the scratch copy, instrumented to report each test (report kept in ``workdir``).
+
+    ``env``: more variables for the command; ``execute(argv, cwd, timeout_s, env, cancel)``: runs it instead of
+    ``run_command`` (a warm worker: ``rdebug.search.warm``), returning a ``CommandResult`` just the same."""
     from rdebug.intake.runner import run_command
+    from rdebug.patch.junitmsg import failure_messages
 
     report = workdir / f"report-{secrets.token_hex(8)}.xml"
     run = instrument(_relocate(argv, root, scratch), report)
-    result = run_command(run.argv, scratch, timeout_s=timeout_s, env={"PYTHONDONTWRITEBYTECODE": "1"},
-                         cancel=cancel, nice=VERIFY_NICE)
+    full_env = {"PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+    if execute is not None:
+        result = execute(run.argv, scratch, timeout_s, full_env, cancel)
+    else:
+        result = run_command(run.argv, scratch, timeout_s=timeout_s, env=full_env, cancel=cancel, nice=VERIFY_NICE)
     result.output = clean_output(result.output)
     outcomes = None if result.cancelled else read_outcomes(run, result.output)
-    return TestRun(result, outcomes, run.runner)
+    messages = failure_messages(run.report, scratch) if outcomes is not None and run.report is not None else {}
+    return TestRun(result, outcomes, run.runner, messages)
 
 
 def failing_tests(result: CommandResult) -> set[str]:
@@ -119,9 +146,46 @@ def run_baseline(root: Path, command: Sequence[str] | None, regression_cmd: Sequ
     with copy as scratch:
         if need_command:
             out.command = run_tests(command, root, scratch, copy.workdir, timeout_s, cancel)
+            if out.command.result.timed_out and out.command.runner == "pytest":
+                _run_rest(out, command, root, scratch, copy.workdir, timeout_s, cancel)
         if suite is not None and not (cancel is not None and cancel.is_set()):
             out.suite = run_tests(suite, root, scratch, copy.workdir, timeout_s, cancel)
     return out
+
+
+REST_TIMEOUT_S = 30.0  # the run without the hung tests gets this long at most (another test may hang too)
+
+
+def hung_tests(output: str, scratch: Path) -> list[str]:
+    """Node ids of the tests a timed-out pytest run hung in (its stack dumps), relative to the scratch copy:
+    read as intake reads them (paths mapped, the test's class named, ``rdebug.intake.parsers.hang``)."""
+    from rdebug.intake.parse import parse_failures
+    from rdebug.intake.parsers import hang
+    from rdebug.intake.pathmap import PathMapper
+
+    problems = [hang.as_hang(p) for p in parse_failures(output)]
+    problems = [p for p in problems if p.kind == hang.HANG]
+    if not problems:
+        return []
+    PathMapper(scratch).map(problems)
+    ids: list[str] = []
+    for problem in problems:
+        hang.describe(problem, scratch)
+        tid = problem.test_id
+        if tid and "::" in tid and not os.path.isabs(tid) and (scratch / tid.split("::", 1)[0]).is_file() \
+                and tid not in ids:
+            ids.append(tid)
+    return ids
+
+
+def _run_rest(out: Baseline, command: Sequence[str], root: Path, scratch: Path, workdir: Path, timeout_s: float,
+              cancel: threading.Event | None) -> None:
+    """The command timed out: run it again without the tests that hung, to learn how long the others take."""
+    out.hung = hung_tests(out.command.output, scratch)
+    if not out.hung or (cancel is not None and cancel.is_set()):
+        return
+    argv = list(command) + [arg for tid in out.hung for arg in ("--deselect", tid)]
+    out.rest = run_tests(argv, root, scratch, workdir, min(timeout_s, REST_TIMEOUT_S), cancel)
 
 
 class SharedBaseline:
