@@ -263,7 +263,7 @@ class SearchPool:
                     fut.cancel()
                 wait(pending)
                 self._close_slots()
-        if exhausted and len(candidates) > self.max_count:
+        if exhausted and len(candidates) > self.max_count and self.capped is None:  # a deadline stop says "time"
             self.capped = "count"
 
     def _stopped(self, deadline: float) -> bool:

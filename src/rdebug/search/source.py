@@ -8,7 +8,6 @@ either runs it before the model's attempts, or ``find()`` on a thread beside the
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from rdebug.events import (
