@@ -73,8 +73,8 @@ class RoundOptions:
     templates: bool = True  # the search tries fix templates besides single-token edits
     precheck: bool = True  # a model candidate is statically checked before its test run
     resample: bool = True  # a reply repeating a tried fix (or changing nothing) is resampled, not an attempt
-    focus: bool = True  # function-format models rewrite one chosen function, its first line pre-filled
-    localize: bool = True  # the model chooses that function from a numbered list first
+    focus: bool = False  # function-format models rewrite one chosen function, its first line pre-filled
+    localize: bool = False  # the model chooses that function from a numbered list first
     infill: bool = True  # the model fills masked lines of the chosen function; the search's pool verifies
     fim: bool = True  # infill with the model's fill-in-the-middle tokens where it has them
 

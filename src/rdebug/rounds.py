@@ -153,7 +153,7 @@ def compose(job: Job, backend: Backend, opts: RoundOptions) -> Composed:
     """The default round: the search beside (or before) the model's loop, then the near-miss pass; the model's
     loop alone when the search is off or cannot run (no command, no verification, a follow-up question)."""
     model = model_source(job, backend, opts)
-    fill = [infill_source(job, backend, opts)] if opts.infill and opts.focus and opts.verify and job.command else []
+    fill = [infill_source(job, backend, opts)] if opts.infill and opts.verify and job.command else []
     if not (opts.searching and job.command):
         return Composed(fill + [model], list(fill), model)
     search = search_source(job, backend, opts)

@@ -58,7 +58,8 @@ def test_a_focused_rewrite_replaces_exactly_the_chosen_function(tmp_path):
     root = _repo(tmp_path)
     backend = _function_model(ScriptedBackend([CONTINUATION]))
     backend.choice_scores = [0.2, 0.8]  # the model puts checkout first …
-    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=2, thinking=False, timeout_s=60)
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=2, thinking=False, timeout_s=60,
+                     focus=True, localize=True)
     backend.choice_scores = [0.9, 0.1]  # … no: discount (today's first) stays first
     events = list(loop.run())
     assert len(backend.choice_requests) == 1 and backend.choice_requests[0].choices == ["1", "2"]
@@ -78,7 +79,8 @@ def test_the_models_choice_reorders_the_functions(tmp_path):
     root = _repo(tmp_path)
     backend = _function_model(ScriptedBackend([CONTINUATION]))
     backend.choice_scores = [0.3, 0.7]
-    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, thinking=False, timeout_s=60)
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, thinking=False, timeout_s=60,
+                     focus=True, localize=True)
     list(loop.run())
     assert [s.name for s in loop.sites] == ["checkout", "discount"]
     assert "Rewrite `checkout`" in backend.requests[0].messages[-1].content
@@ -88,7 +90,8 @@ def test_thinking_keeps_the_request_narrow_without_a_prefill(tmp_path):
     root = _repo(tmp_path)
     backend = _function_model(ScriptedBackend(["<think>minus</think>prices.py\n```python\n"
                                               "def discount(total, percent):\n" + CONTINUATION]))
-    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, thinking=True, timeout_s=60)
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, thinking=True, timeout_s=60,
+                     focus=True)
     list(loop.run())
     assert backend.requests[0].prefill == "" and loop.attempts[0].verified
 

@@ -48,7 +48,7 @@ def test_the_choice_and_a_prefilled_rewrite_with_the_real_model(tmp_path, monkey
         root = _repo(tmp_path)
         before = snapshot(root)
         loop = make_loop(PROBLEM, "## Problem\nAssertionError: 110.0", backend, root, CHECK, attempts=1,
-                         thinking=False, max_tokens=64, timeout_s=60, resample=False)
+                         thinking=False, max_tokens=64, timeout_s=60, resample=False, focus=True, localize=True)
         list(loop.run())
         attempt = loop.attempts[0]
         assert attempt.answer.startswith(f"{loop.sites[0].path}\n```python\n{loop.sites[0].head}\n")

@@ -121,7 +121,7 @@ class InfillSource(SearchSource):
 
     def __init__(self, job: Job, backend, opts: RoundOptions, **kwargs) -> None:
         super().__init__(job, backend, opts, **kwargs)
-        self.enabled = self.enabled and opts.infill and opts.focus
+        self.enabled = self.enabled and opts.infill
         self.fills = 0  # fills decoded
 
     def _label(self, cand: Candidate) -> str:
