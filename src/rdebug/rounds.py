@@ -1,7 +1,7 @@
 """A candidate round: the sources composed for one job, run until one yields a verified fix.
 
-``compose`` builds the default round explicitly: the model's fills of masked lines (``repair.infill``, verified by
-the search's pool), then the mutation search beside the model's repair loop (the search
+``compose`` builds the default round explicitly: the mutation search beside the model's side (its fills of
+masked lines, ``repair.infill``, verified by the search's pool; then its repair loop) (the search
 ``find``s on a thread while the model decodes; a verified search edit halts the model and is then reported and
 explained; a model fix verified first stops the search) or before it (``search_beside = false``), then the
 search's near-miss pass after the model's failed candidates.
@@ -16,7 +16,7 @@ from typing import Iterator, Sequence
 from rdebug.events import Error, PatchVerified, SessionEvent, Status
 from rdebug.job import Attempt, Candidates, CandidateSource, Job, RoundOptions
 from rdebug.patch.background import BackgroundJobs
-from rdebug.repair.infill import infill_source
+from rdebug.repair.infill import InfillSource, infill_source
 from rdebug.repair.loop import RepairLoop, model_source
 from rdebug.runtime.base import Backend, ChatMessage
 from rdebug.search.nearmiss import near_miss_source
@@ -28,7 +28,7 @@ FOUND = "the search found a verified fix"
 class SearchBesideModel(Candidates):
     """One candidate source made of the search (``find`` on a thread) and the model's loop (this thread)."""
 
-    def __init__(self, search: SearchSource, model: RepairLoop, all_candidates: bool = False) -> None:
+    def __init__(self, search: SearchSource, model: RepairLoop | ModelSide, all_candidates: bool = False) -> None:
         super().__init__()
         self.search, self.model = search, model
         self.all_candidates = all_candidates  # a search fix does not stop the model: both are ranked
@@ -87,6 +87,39 @@ class SearchBesideModel(Candidates):
         with self._halt_lock:  # a late hit must not cancel the backend's next request
             if self._model_running:
                 self.model.halt(FOUND)
+
+
+class ModelSide(Candidates):
+    """The model's work beside the search: its fills of masked lines (infill), then its repair loop. A search
+    hit halts whichever runs (the decoding stops through the backend); a verified fill ends it."""
+
+    def __init__(self, fill: InfillSource, loop: RepairLoop) -> None:
+        super().__init__()
+        self.fill, self.loop = fill, loop
+        self.history: list[ChatMessage] = list(loop.history)
+        self.halted: str | None = None
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        return list(self.fill.attempts) + list(self.loop.attempts)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.fill.cancel()
+        self.loop.cancel()
+
+    def halt(self, reason: str) -> None:
+        self.halted = reason
+        self.fill.cancel()
+        self.loop.halt(reason)  # cancels the backend's running request too (a fill's decoding)
+
+    def run(self) -> Iterator[SessionEvent]:
+        yield from self.fill.run()
+        if self.halted or self.cancelled or any(a.verified for a in self.fill.attempts):
+            self.history = list(self.fill.history)
+            return
+        yield from self.loop.run()
+        self.history = list(self.loop.history)
 
 
 class CandidateRound(Candidates):
@@ -150,18 +183,23 @@ class Composed:
 
 
 def compose(job: Job, backend: Backend, opts: RoundOptions) -> Composed:
-    """The default round: the search beside (or before) the model's loop, then the near-miss pass; the model's
-    loop alone when the search is off or cannot run (no command, no verification, a follow-up question)."""
+    """The default round: the search beside (or before) the model's side (its fills of masked lines, then its
+    loop), then the near-miss pass; the model's side alone when the search is off or cannot run (no command, no
+    verification, a follow-up question)."""
     model = model_source(job, backend, opts)
-    fill = [infill_source(job, backend, opts)] if opts.infill and opts.verify and job.command else []
+    fill = infill_source(job, backend, opts) if opts.infill and opts.verify and job.command else None
+    fills = [fill] if fill is not None else []
     if not (opts.searching and job.command):
-        return Composed(fill + [model], list(fill), model)
+        return Composed(fills + [model], list(fills), model)
     search = search_source(job, backend, opts)
     near = near_miss_source(job, backend, opts)
     near.follow(model, search)
-    first: list[CandidateSource] = ([SearchBesideModel(search, model, all_candidates=opts.all_candidates)]
-                                    if opts.search_beside else [search, model])
-    return Composed(fill + first + [near], [search, near] + fill, model)
+    if opts.search_beside:
+        side = ModelSide(fill, model) if fill is not None else model
+        first: list[CandidateSource] = [SearchBesideModel(search, side, all_candidates=opts.all_candidates)]
+    else:
+        first = [search, *fills, model]
+    return Composed(first + [near], [search, near, *fills], model)
 
 
 def model_only(job: Job, backend: Backend, opts: RoundOptions) -> Composed:

@@ -53,7 +53,7 @@ class FunctionModel(ScriptedBackend):
 
 def _round(tmp_path, backend, **cfg):
     root = make_repo(tmp_path / "svc", {"retry.py": RETRY, "tests/test_retry.py": TEST})
-    pipeline = Pipeline(Config(attempts=1, search=False, **cfg), lambda _cfg: backend)
+    pipeline = Pipeline(Config(**{"attempts": 1, "search": False, **cfg}), lambda _cfg: backend)
     list(pipeline.load())
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_retry.py"]
     intake = gather(IntakeRequest(root=root, command=command, timeout_s=60))
@@ -92,3 +92,14 @@ def test_infill_off_leaves_the_round_to_the_model(tmp_path):
     rnd, _events = _round(tmp_path, backend, infill=False)
     assert not any(r.fim or r.stop == ["\n"] for r in backend.requests)
     assert all(a.source == "model" for a in rnd.attempts)
+
+
+def test_the_fills_run_beside_the_search_and_whichever_verifies_first_ends_the_round(tmp_path):
+    from rdebug.rounds import ModelSide, SearchBesideModel
+
+    backend = FunctionModel(["raise last", "raise last", "raise last", "Real cause: yes"])
+    rnd, _events = _round(tmp_path, backend, search=True)
+    beside = rnd.sources[0]
+    assert isinstance(beside, SearchBesideModel) and isinstance(beside.model, ModelSide)
+    assert rnd.best is not None and rnd.best.verified and rnd.best.source in ("search", "infill")
+    assert "raise last" in rnd.best.patch.diff  # the template and the fill write the same fix
