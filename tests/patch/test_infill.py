@@ -53,7 +53,7 @@ class FunctionModel(ScriptedBackend):
 
 def _round(tmp_path, backend, **cfg):
     root = make_repo(tmp_path / "svc", {"retry.py": RETRY, "tests/test_retry.py": TEST})
-    pipeline = Pipeline(Config(**{"attempts": 1, "search": False, **cfg}), lambda _cfg: backend)
+    pipeline = Pipeline(Config(**{"attempts": 1, "search": False, "infill": True, **cfg}), lambda _cfg: backend)
     list(pipeline.load())
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_retry.py"]
     intake = gather(IntakeRequest(root=root, command=command, timeout_s=60))

@@ -80,10 +80,10 @@ def test_the_near_miss_stage_runs_after_the_model(tmp_path):
     from rdebug.repair.infill import InfillSource
     from rdebug.rounds import ModelSide
 
-    beside = compose(job, None, RoundOptions()).sources[0]  # the model's fills, then its loop, beside the search
+    beside = compose(job, None, RoundOptions(infill=True)).sources[0]  # the model's fills, then its loop, beside the search
     assert isinstance(beside, SearchBesideModel) and isinstance(beside.model, ModelSide)
     assert isinstance(beside.model.fill, InfillSource)
-    assert isinstance(compose(job, None, RoundOptions(search=False)).sources[0], InfillSource)
+    assert isinstance(compose(job, None, RoundOptions(search=False, infill=True)).sources[0], InfillSource)
     for beside in (True, False):
         built = compose(job, None, RoundOptions(search_beside=beside, infill=False))
         assert isinstance(built.sources[-1], NearMissSource) and built.sources[-1].model is not None
