@@ -72,3 +72,11 @@ def test_nearby_inputs_vary_one_argument_at_a_time():
     inputs = nearby_inputs([["'a\\nb'", "3"]])
     assert inputs[0] == "('a\\nb', 3)" and "('a', 3)" in inputs and "('a\\nb', 4)" in inputs
     assert nearby_inputs([["<object at 0x1>"]]) == []  # a repr that is no literal is skipped
+
+
+def test_the_difference_goes_with_the_attempt_into_json():
+    from rdebug.job import Attempt
+
+    attempt = Attempt(1, source="search", label="found by search: `1` → `0` in table.py:4", difference="The fixes differ")
+    assert attempt.to_json()["difference"] == "The fixes differ"
+    assert "difference" not in Attempt(2).to_json()
