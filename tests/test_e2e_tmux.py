@@ -101,8 +101,10 @@ def _cmd(trace: Path, *flags: str) -> str:
 def test_real_model_streams_a_piped_trace_and_thinking_folds(demo, tmp_path):
     repo, trace = demo
     before = (repo / "paging.py").read_bytes()
-    tmux = Tmux(_cmd(trace, "--model", "smollm2-135m-instruct", "--max-tokens", "48", "--attempts", "1"),
-                repo, _env(tmp_path))
+    # --no-search: the search beside the model can verify its fix before the model's first token, and then
+    # the model's turn ends with no thinking to fold (what CI saw on a fast run)
+    tmux = Tmux(_cmd(trace, "--model", "smollm2-135m-instruct", "--max-tokens", "48", "--attempts", "1",
+                     "--no-search"), repo, _env(tmp_path))
     try:
         screen = tmux.wait_for("PageOutOfRange", timeout=60)
         assert "paging.py" in screen
