@@ -95,6 +95,8 @@ def test_candidates_that_hang_are_cut_early_and_say_so(hanging):
         assert t.result.timed_out and not t.result.verified
         assert t.result.reason.startswith("cut after ") and "the failing test hung before the patch" in t.result.reason
     assert all(not t.result.cut for t in tried if not t.result.timed_out)
+    note = pool_module.cut_note(pool)  # what the search's status line adds (the TUI's and fix's status)
+    assert note.startswith(f", {len(cut)} cut after ") and note.endswith("the failing test hung before the patch")
     assert elapsed < len(cut) * USER_TIMEOUT / 4  # generous: each cut costs seconds, not the user's 60 s
 
 

@@ -38,6 +38,14 @@ HANG_MIN_S = 5.0  # the failing test hung before the patch: a candidate's run is
 HANG_SLOWDOWN = 4.0  # … or this many times the passing tests' run (or the fastest candidate's run)
 
 
+def cut_note(pool: "SearchPool") -> str:
+    """", 7 cut after 5 s: the failing test hung before the patch" when runs were cut at the short limit."""
+    if not pool.cut:
+        return ""
+    why = "the failing test hung before the patch" if pool.hung else "far slower than before the patch"
+    return f", {pool.cut} cut after {pool._timeout():.3g} s: {why}"
+
+
 def default_workers(cores: int | None = None) -> int:
     """Half the cores, at most 4: the rest stay free (on 2 cores: 1 worker)."""
     cores = cores or os.cpu_count() or 1

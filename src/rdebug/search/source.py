@@ -53,6 +53,7 @@ class SearchSource(Candidates):
         self.attempts: list[Attempt] = []
         self.history: list[ChatMessage] = list(opts.history)
         self.tried = 0
+        self.cut = 0  # candidates whose run was cut at the pool's short limit
         self.candidates = 0
         self.capped: str | None = None
         self.seconds = 0.0
@@ -140,7 +141,7 @@ class SearchSource(Candidates):
     def _verify(self, found: list, baseline, shown: int, nothing: str) -> Iterator[SessionEvent]:
         """Verify ``found`` in the pool until one passes, then a little longer for others (``ALTERNATIVES_*``);
         returns the verified ones (``Tried``), smallest first, then in the pool's order (most suspicious)."""
-        from rdebug.search.pool import SearchPool
+        from rdebug.search.pool import SearchPool, cut_note
 
         job = self.job
         if self.cancelled:
@@ -168,13 +169,14 @@ class SearchSource(Candidates):
             if hits and (len(hits) >= MAX_HITS or more >= ALTERNATIVES_TRIED or time.monotonic() >= until):
                 break
             if not hits and self.tried % PROGRESS_EVERY == 0:
-                yield Status(f"search: {self.tried}/{shown} edits tried")
+                yield Status(f"search: {self.tried}/{shown} edits tried{cut_note(pool)}")
         self.tried = pool.tried
+        self.cut = pool.cut
         self.capped = None if hits else pool.capped
         if not hits and not self.cancelled:
             cap = {"time": f", stopped at the {self.search_seconds:g} s cap",
                    "count": f", stopped at the {self.search_max} candidates cap"}.get(self.capped or "", "")
-            yield Status(f"search: {nothing} ({self.tried} tried{cap})")
+            yield Status(f"search: {nothing} ({self.tried} tried{cap}{cut_note(pool)})")
         elif len(hits) > 1:
             yield Status(f"search: {len(hits)} edits pass the tests; the model chooses")
         order = {id(t): i for i, t in enumerate(hits)}  # the pool's order: most suspicious first
