@@ -29,11 +29,11 @@ def test_two_rows():
 '''
 
 
-def _job(tmp_path):
+def _job(tmp_path, test=TEST):
     root = tmp_path / "t"
     (root / "tests").mkdir(parents=True)
     (root / "table.py").write_text(ROWS)
-    (root / "tests" / "test_table.py").write_text(TEST)
+    (root / "tests" / "test_table.py").write_text(test)
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_table.py"]
     problem = gather(IntakeRequest(root=root, command=command, timeout_s=60)).problems[0]
     return Job(root=root, problem=problem, context=None, prompt_text="", hashes={}, command=command,
@@ -80,3 +80,34 @@ def test_the_difference_goes_with_the_attempt_into_json():
     attempt = Attempt(1, source="search", label="found by search: `1` → `0` in table.py:4", difference="The fixes differ")
     assert attempt.to_json()["difference"] == "The fixes differ"
     assert "difference" not in Attempt(2).to_json()
+
+
+LONG_TEST = '''from table import rows
+
+
+def test_four_rows():
+    assert len(rows("name;qty\\napple;3\\npear;5\\nplum;7\\nfig;11")) == 4
+'''
+
+
+def test_a_long_argument_is_probed_whole_not_as_its_shortened_repr(tmp_path):
+    job, root = _job(tmp_path, LONG_TEST)
+    right, wrong = _fixes()
+    diff = distinguish(job, [right, wrong])
+    assert diff is not None and diff.found
+    assert "..." not in diff.call and "apple;3" in diff.call and "plum;7" in diff.call  # the call record's short
+    assert "['name', 'qty']" in diff.results[1]  # repr of the table is cut at 40 characters; the probe's is not
+
+
+def test_the_call_record_keeps_a_shortened_literal_whole():
+    from rdebug.facts.callplugin.shortrepr import exact_repr, short_repr
+    from rdebug.facts.callrecord import Call
+
+    text = "name;qty\n" + "apple;3\n" * 10
+    short = short_repr(text)
+    assert "..." in short and exact_repr(text, short) == repr(text)
+    assert exact_repr("short", short_repr("short")) is None  # not shortened: nothing more to keep
+    assert exact_repr(object(), "<object>") is None  # not a literal
+    call = Call.from_json({"name": "rows", "file": "t.py", "line": 1, "args": [["text", short, repr(text)]]})
+    assert call.args == [("text", short)] and call.exact == {"text": repr(text)}
+    assert Call.from_json(call.to_json()) == call

@@ -32,6 +32,7 @@ class Call:
     repeat: int = 1  # identical calls (same arguments) counted into this one
     done: bool = True  # seen returning or raising
     children: list["Call"] = field(default_factory=list)
+    exact: dict[str, str] = field(default_factory=dict)  # argument -> its full repr, where the short one is cut
 
     @classmethod
     def from_json(cls, d: dict) -> "Call":
@@ -39,10 +40,11 @@ class Call:
                    args=[(str(a[0]), str(a[1])) for a in d.get("args") or []], ret=d.get("ret"),
                    exc=d.get("exc"), yields=[str(y) for y in d.get("yields") or []],
                    lines=sorted(int(n) for n in d.get("lines") or []), repeat=int(d.get("repeat") or 1),
-                   done=bool(d.get("done", True)), children=[cls.from_json(c) for c in d.get("children") or []])
+                   done=bool(d.get("done", True)), children=[cls.from_json(c) for c in d.get("children") or []],
+                   exact={str(a[0]): str(a[2]) for a in d.get("args") or [] if len(a) > 2})
 
     def to_json(self) -> dict:
-        return {"name": self.name, "file": self.file, "line": self.line, "args": [list(a) for a in self.args],
+        return {"name": self.name, "file": self.file, "line": self.line, "args": [[*a, self.exact[a[0]]] if a[0] in self.exact else list(a) for a in self.args],
                 "ret": self.ret, "exc": self.exc, "yields": list(self.yields), "lines": list(self.lines),
                 "repeat": self.repeat, "done": self.done, "children": [c.to_json() for c in self.children]}
 

@@ -132,7 +132,7 @@ def recorded_calls(job: Job, name: str) -> list[list[str]]:
         record = record_calls(job.problem, job.root, job.command, job.timeout_s).record
     if record is None:
         return []
-    return [[v for _k, v in c.args] for c in record.walk() if c.name == name]
+    return [[c.exact.get(k, v) for k, v in c.args] for c in record.walk() if c.name == name]
 
 
 def run_probe(root: Path, patch: Patch, module: str, name: str, inputs: list[str]) -> list[str] | None:

@@ -6,7 +6,7 @@ Part of the call recorder plugin (``rdebug.facts.callplugin``): standard library
 import os
 import threading
 
-from .shortrepr import exc_text, short_repr
+from .shortrepr import exact_repr, exc_text, short_repr
 
 MAX_LINES = 400  # line numbers kept per call
 MAX_YIELDS = 3
@@ -139,7 +139,9 @@ class Recorder(object):
             if i == 0 and name in ("self", "cls") and "." in (getattr(code, "co_qualname", "") or "."):
                 out.append([name, "<%s>" % _type_name(values[name], name == "cls")])
                 continue
-            out.append([name, short_repr(values[name])])
+            short = short_repr(values[name])
+            exact = exact_repr(values[name], short)  # a third item: the literal's full repr, when shortened
+            out.append([name, short] if exact is None else [name, short, exact])
         return out
 
     def line(self, frame, lineno):

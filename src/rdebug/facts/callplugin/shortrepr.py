@@ -93,6 +93,23 @@ def short_repr(value):
     return s if len(s) <= MAX_REPR else s[:MAX_REPR - 1] + "…"
 
 
+MAX_EXACT = 2000  # characters of a literal's full repr kept beside its short one
+_LITERAL = (str, bytes, int, float, bool, type(None), list, tuple, dict, set, frozenset)
+_SIZED = (str, bytes, list, tuple, dict, set, frozenset)
+
+
+def exact_repr(value, short):
+    """The full repr of a built-in literal whose short repr was shortened (to re-run the call with the same
+    value), else None."""
+    if type(value) not in _LITERAL or (type(value) in _SIZED and len(value) > MAX_EXACT // 4):
+        return None
+    try:
+        s = repr(value)
+    except Exception:  # noqa: BLE001 - a nested failing __repr__
+        return None
+    return s if s != short and len(s) <= MAX_EXACT else None
+
+
 def exc_text(exc):
     try:
         msg = str(exc)
