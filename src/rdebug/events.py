@@ -118,6 +118,15 @@ class ChoiceScores:
 
 
 @dataclass
+class ContinuationScores:
+    """Texts scored as the reply (``GenerationRequest.continuations``): each one's log-probability under the model
+    and its number of tokens, in the request's order."""
+
+    logprobs: list[float]
+    tokens: list[int]
+
+
+@dataclass
 class Done:
     reason: str = "stop"  # "stop", "length", "repetition" (stopped in a loop), "cancelled"
     candidate: int = 0  # with several candidates, each ends with its own Done
@@ -235,7 +244,8 @@ class PatchUndone:
     backup_id: str
 
 
-RuntimeEvent = Union[ModelLoading, ModelReady, ThinkingDelta, AnswerDelta, Usage, ChoiceScores, Done, Error]
+RuntimeEvent = Union[ModelLoading, ModelReady, ThinkingDelta, AnswerDelta, Usage, ChoiceScores, ContinuationScores,
+                     Done, Error]
 SessionEvent = Union[
     RuntimeEvent,
     Status,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from rdebug.events import AnswerDelta, Done, Error, ModelLoading, ModelReady, ThinkingDelta, Usage
+from rdebug.events import AnswerDelta, ContinuationScores, Done, Error, ModelLoading, ModelReady, ThinkingDelta, Usage
 from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling
 from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions
 
@@ -59,6 +59,23 @@ def test_prompt_cache_reuse(backend):
     follow = [e for e in backend.generate(request(long + "\nWhat does f7 return?", 4)) if isinstance(e, Usage)][0]
     assert follow.cached_tokens >= first.prompt_tokens - 12
     assert follow.ttft_s < first.ttft_s
+
+
+def test_continuations_are_scored_and_the_cache_stays_usable(backend):
+    """Texts scored as the reply (issue 22 §3's pick): the expected one is likelier, the same request scores the
+    same again (the cache is left at the prompt), and a reply decoded next is the reply decoded before."""
+    ask = "Count from one to five: one, two, three,"
+    plain = "".join(e.text for e in backend.generate(request(ask, 6)) if isinstance(e, (ThinkingDelta, AnswerDelta)))
+    scored = request(ask, 4, thinking=False, prefill="One, two, three,",
+                     continuations=[" four, five.", " purple sandwich."])
+    events = list(backend.generate(scored))
+    scores = [e for e in events if isinstance(e, ContinuationScores)]
+    assert len(scores) == 1 and all(n > 0 for n in scores[0].tokens) and all(v < 0 for v in scores[0].logprobs)
+    assert scores[0].logprobs[0] > scores[0].logprobs[1] and isinstance(events[-1], Done)
+    again = [e for e in backend.generate(scored) if isinstance(e, ContinuationScores)][0]
+    assert again.logprobs == pytest.approx(scores[0].logprobs, abs=1e-3)
+    after = "".join(e.text for e in backend.generate(request(ask, 6)) if isinstance(e, (ThinkingDelta, AnswerDelta)))
+    assert after == plain
 
 
 def test_a_reply_stuck_in_a_loop_is_stopped_early(backend):

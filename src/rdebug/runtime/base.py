@@ -38,6 +38,7 @@ class GenerationRequest:
     n: int = 1  # candidates: replies to the same prompt, decoded together where the backend can
     prefill: str = ""  # the assistant turn starts with this text; the reply is its continuation
     choices: list[str] = field(default_factory=list)  # a one-step choice among these first tokens: ChoiceScores
+    continuations: list[str] = field(default_factory=list)  # score these as the reply: ContinuationScores
     fim: tuple[str, str] | None = None  # (prefix, suffix): fill in the middle, no chat template (ModelProfile.fim)
 
 

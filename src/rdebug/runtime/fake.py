@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Iterator
+from typing import Callable, Iterator
 
 from rdebug.events import (
     AnswerDelta,
     ChoiceScores,
+    ContinuationScores,
     Done,
     ModelLoading,
     ModelProfile,
@@ -55,7 +56,10 @@ class ScriptedBackend:
         self.calls = 0
         self.requests: list[GenerationRequest] = []  # what each generate() was asked
         self.choice_requests: list[GenerationRequest] = []  # one-step choices (``GenerationRequest.choices``)
-        self.choice_scores: list[float] | None = None  # what a choice answers (None: every option alike)
+        # what a choice answers (None: every option alike); a function of the request answers by its prompt
+        self.choice_scores: list[float] | Callable[[GenerationRequest], list[float]] | None = None
+        self.continuation_scores: list[float] | Callable[[GenerationRequest], list[float]] | None = None  # None: no
+        # scores, as a backend that cannot score texts
         self._cancel = threading.Event()
         self.stats: ModelStats | None = None  # set by load()
 
@@ -73,10 +77,19 @@ class ScriptedBackend:
 
     def generate(self, request: GenerationRequest) -> Iterator[RuntimeEvent]:
         self._cancel.clear()
+        if request.continuations:  # texts scored as the reply: ``continuation_scores``, else none (as a server)
+            self.choice_requests.append(request)
+            got = self.continuation_scores
+            scores = got(request) if callable(got) else got
+            if scores is not None:
+                yield ContinuationScores(list(scores)[:len(request.continuations)], [1] * len(request.continuations))
+            yield Done("stop")
+            return
         if request.choices:  # a one-step choice consumes no scripted reply: ``choice_scores``, else no preference
             self.choice_requests.append(request)
             n = len(request.choices)
-            yield ChoiceScores(list(self.choice_scores or [1.0 / n] * n)[:n])
+            scores = self.choice_scores(request) if callable(self.choice_scores) else self.choice_scores
+            yield ChoiceScores(list(scores or [1.0 / n] * n)[:n])
             yield Done("stop")
             return
         self.requests.append(request)

@@ -126,7 +126,11 @@ def worker_main(conn: Any, cancel: Any, log_path: str | None = None) -> None:
             elif isinstance(msg, GenerateCmd):
                 if state is None:
                     raise RuntimeError("no model loaded")
-                if msg.request.choices:
+                if msg.request.continuations:
+                    from rdebug.runtime.choice import run_continuations
+
+                    run_continuations(state, msg, conn, cancel)
+                elif msg.request.choices:
                     from rdebug.runtime.choice import run_choice
 
                     run_choice(state, msg, conn, cancel)

@@ -48,6 +48,7 @@ class Difference:
     call: str  # "rows('h;x\na;1')"
     results: tuple[str, ...]  # one per fix, in the fixes' order
     tried: int  # inputs tried
+    source: str = ""  # the function as it is before the fixes
 
     @property
     def found(self) -> bool:
@@ -168,5 +169,17 @@ def distinguish(job: Job, patches: Sequence[Patch]) -> Difference | None:
         outs = tuple(r[i] for r in results)
         if len(set(outs)) > 1:
             call = f"{name}({args[1:-1].rstrip(',')})"
-            return Difference(name, call, outs, i + 1)
+            return Difference(name, call, outs, i + 1, function_source(Path(job.root), path, name))
     return Difference(name, "", (), len(inputs))
+
+
+def function_source(root: Path, path: str, name: str) -> str:
+    try:
+        text = (root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines = text.splitlines()
+    for d in definitions(path, text):
+        if d.name == name:
+            return "\n".join(lines[d.start_line:d.end_line + 1])
+    return ""

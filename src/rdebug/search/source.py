@@ -93,23 +93,36 @@ class SearchSource(Candidates):
         return self.hits[0] if self.hits else None
 
     def present(self, index: int = 1) -> Iterator[SessionEvent]:
-        """Report the found fix as attempt ``index`` and have the model explain it; when several verified, the
-        model chooses among them, and its choice, if not the first, is reported as attempt ``index + 1``."""
+        """Report the found fix as attempt ``index`` and have the model explain it. When several verified, the
+        model chooses among them: by the result it intends on an input where they differ (``search.pick``), else
+        from the diffs; its choice, if not the first, is reported as attempt ``index + 1``."""
         if self.hit is None or self.cancelled:
             return
         attempt = yield from self._report(self.hit, index)
         if self.backend is None or self.cancelled:
             return
-        choice = yield from self._explain(attempt)
+        several = len(self.hits) > 1
+        picked = None
+        if several:
+            yield from self._compare(attempt)
+            picked = yield from self._pick()
+        if picked is not None:  # scored: the model's likeliest result or code, else the search's order
+            choice = picked.index
+        else:  # a backend that scores no texts: the model chooses in words
+            choice = yield from self._explain(attempt, choose=several)
         if choice is None or self.cancelled:
             return
-        if choice == 0:
-            attempt.preferred = True
-            return
-        chosen = yield from self._report(self.hits[choice], index + 1)
-        chosen.preferred, chosen.answer, chosen.difference = True, attempt.answer, attempt.difference
-        yield AnswerDelta(f"The model chose this fix ({LETTERS[choice]}) among {len(self.hits)} that pass the "
-                          f"tests:\n\n{attempt.answer.strip()}")
+        chosen = attempt
+        if choice != 0:
+            chosen = yield from self._report(self.hits[choice], index + 1)
+            chosen.difference = attempt.difference
+        chosen.preferred = True
+        if picked is not None:
+            yield from self._explain(chosen, choose=False)
+        elif choice != 0:
+            chosen.answer = attempt.answer
+            yield AnswerDelta(f"The model chose this fix ({LETTERS[choice]}) among {len(self.hits)} that pass the "
+                              f"tests:\n\n{attempt.answer.strip()}")
 
     def _search(self) -> Iterator[SessionEvent]:
         from rdebug.search.candidates import candidates
@@ -215,29 +228,47 @@ class SearchSource(Candidates):
         yield PatchVerified(index, True, result.output_tail, [], 1, [], True, attempt.reason, result.checked)
         return attempt
 
-    def _explain(self, attempt: Attempt) -> Iterator[SessionEvent]:
-        """Ask the model, on its attempts' prompt prefix, why the found fix works and whether it is the cause."""
+    def _prefix(self) -> tuple[list[ChatMessage], bool]:
+        """The model's attempts' prompt prefix, and whether it thinks."""
         from rdebug.events import profile_of, resolve_thinking
         from rdebug.job import model_stats
         from rdebug.prompts import fix_prefix
-        from rdebug.search.differ import distinguish
-        from rdebug.search.explain import choose_request, explain_request, parse_choice, stream_explanation
 
         stats = model_stats(self.backend)
         thinking = resolve_thinking(self.opts.thinking, stats)
         job = self.job
-        prefix = fix_prefix(job.problem, job.prompt_text, list(job.hashes), profile_of(stats), thinking)
-        several = len(self.hits) > 1
-        if several:
+        return fix_prefix(job.problem, job.prompt_text, list(job.hashes), profile_of(stats), thinking), thinking
+
+    def _compare(self, attempt: Attempt) -> Iterator[SessionEvent]:
+        """Several verified fixes: look for an input on which their results differ (``self.difference``)."""
+        from rdebug.search.differ import distinguish
+
+        yield Status("looking for an input on which the fixes differ …")
+        self.difference = distinguish(self.job, [t.candidate.patch for t in self.hits])
+        attempt.difference = self.difference.text() if self.difference is not None else ""
+        if attempt.difference:
+            yield FixesCompared(attempt.index, attempt.difference)
+
+    def _pick(self) -> Iterator[SessionEvent]:
+        """The ``Pick`` of the model's scores (``search.pick``); None when it could not score the fixes."""
+        from rdebug.search.pick import pick_fix
+
+        prefix, _thinking = self._prefix()
+        yield Status("scoring the fixes with the model …")
+        pick = yield from pick_fix(self.backend, prefix + self.history, self.difference,
+                                   [t.candidate.patch for t in self.hits])
+        return pick if pick is not None and pick.logprobs else None
+
+    def _explain(self, attempt: Attempt, choose: bool) -> Iterator[SessionEvent]:
+        """Ask the model, on its attempts' prompt prefix, why the fix works and whether it is the cause; with
+        ``choose``, which of the verified fixes is the real one (returns its index, None when it named none)."""
+        from rdebug.search.explain import choose_request, explain_request, parse_choice, stream_explanation
+
+        prefix, thinking = self._prefix()
+        if choose:
             fixes = [(self._label(t.candidate), t.candidate.patch.diff) for t in self.hits]
-            yield Status("looking for an input on which the fixes differ …")
-            self.difference = distinguish(job, [t.candidate.patch for t in self.hits])
-            shown = self.difference.text() if self.difference is not None else ""
-            attempt.difference = shown
-            if shown:
-                yield FixesCompared(attempt.index, shown)
             request = choose_request(prefix, self.history, fixes, attempt.checked, thinking, self.opts.think_budget,
-                                     shown)
+                                     attempt.difference)
             yield Status(f"asking the model which of the {len(fixes)} fixes the search found is the real one …")
         else:
             request = explain_request(prefix, self.history, attempt.label, attempt.patch.diff, attempt.checked,
@@ -250,7 +281,7 @@ class SearchSource(Candidates):
             self._explaining = False
         self.history = self.history + [request.messages[-1],
                                        ChatMessage("assistant", attempt.answer.strip() or "(no answer)")]
-        return parse_choice(attempt.answer, len(self.hits)) if several else None
+        return parse_choice(attempt.answer, len(self.hits)) if choose else None
 
 
 def search_source(job: Job, backend, opts: RoundOptions) -> SearchSource:
