@@ -100,6 +100,9 @@ JS = [
     ("call-arg-off-by-one", "function bs(xs, t, lo, hi) {\n  const mid = (lo + hi) >> 1;\n"
                             "  return bs(xs, t, mid, hi);\n}\n", "return bs(xs, t, mid + 1, hi);"),
     ("bitwise", "function f(a, b) {\n  return a | b;\n}\n", "return a ^ b;"),
+    ("promise-all", "async function active(ids, load) {\n  const xs = ids.map((id) => load(id));\n"
+                    "  return xs.filter((x) => x.active);\n}\n",
+     "  const xs = await Promise.all(ids.map((id) => load(id)));\n  return xs.filter((x) => x.active);\n"),
 ]
 
 
@@ -146,6 +149,34 @@ def test_an_awaited_call_gets_no_second_await() -> None:
     src = "async def f(c):\n    return await c.fetch()\n"
     assert not [k for k, _new in _edits("m.py", src) if k == "missing-await"]
     assert not [k for k, _new in _edits("m.py", "def f(c):\n    return c.fetch()\n") if k == "missing-await"]
+
+
+@pytest.mark.parametrize("body,uses", [
+    ("const xs = ids.map(async (id) => { const r = await get(id); return r.body; });", "return xs[0];"),
+    ("const xs = ids.map(load);", "return xs.length;"),
+    ("let xs = ids.map((id) => this.db.get(id));", "for (const x of xs) total += x.n;"),
+])
+def test_an_array_of_promises_read_as_values_is_awaited(body: str, uses: str) -> None:
+    src = f"async function f(ids, load) {{\n  let total = 0;\n  {body}\n  {uses}\n}}\n"
+    news = [new for k, new in _edits("m.js", src) if k == "promise-all"]
+    assert len(news) == 1 and "xs = await Promise.all(ids.map(" in news[0] and _parses("m.js", news[0])
+
+
+@pytest.mark.parametrize("src", [
+    # already awaited, or already Promise.all
+    "async function f(ids, load) {\n  const xs = await Promise.all(ids.map((id) => load(id)));\n"
+    "  return xs.filter((x) => x.ok);\n}\n",
+    "async function f(ids, load) {\n  const xs = Promise.all(ids.map((id) => load(id)));\n  return xs;\n}\n",
+    # not in an async function
+    "function f(ids, load) {\n  const xs = ids.map((id) => load(id));\n  return xs.filter((x) => x.ok);\n}\n",
+    # a synchronous callback
+    "async function f(ids) {\n  const xs = ids.map((id) => String(id).trim());\n  return xs.filter(Boolean);\n}\n",
+    "async function f(ids) {\n  const xs = ids.map((id) => id * 2);\n  return xs.filter((x) => x > 2);\n}\n",
+    # the promises are not read as values
+    "async function f(ids, load) {\n  const xs = ids.map((id) => load(id));\n  return Promise.all(xs);\n}\n",
+])
+def test_no_promise_all_where_the_array_is_not_of_pending_values(src: str) -> None:
+    assert not [k for k, _new in _edits("m.js", src) if k == "promise-all"]
 
 
 def test_a_mutation_with_extra_spans_applies_them_all() -> None:

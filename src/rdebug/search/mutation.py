@@ -35,6 +35,7 @@ TEMPLATE_KINDS = (
     "call-arg-off-by-one",  # f(xs, mid, end) -> f(xs, mid + 1, end)
     "bitwise",  # ^ & | and << >>
     "exception-class",  # except KeyError -> except LookupError (and the others)
+    "promise-all",  # const xs = ids.map(f) -> const xs = await Promise.all(ids.map(f)), xs read as values
 )
 KINDS = OPERATOR_KINDS + TEMPLATE_KINDS
 

@@ -1,5 +1,6 @@
 """Where to search: the failing frames' lines in the repository's code, then the functions around them and
-the functions they call that the packed context holds. Never test files."""
+the functions they call that the packed context holds (when the trace's only repository frames are the test's,
+also the test's callees that the budget left out of the context). Never test files."""
 
 from __future__ import annotations
 
@@ -88,6 +89,11 @@ def suspicious_lines(problem: Problem, context: PackedContext | None,
         else:
             score, why = OTHER, snip.reason
         _put_lines(put, snip, score, why, skip=done)
+    if not frames and context is not None:  # only the test failed in the trace: what it calls holds the bug
+        for snip in context.dropped:  # resolved by the context's builder, cut by its budget: after the shown ones
+            if snip.kind == "code" and _is_code(snip.path, problem) and snip.reason.startswith(CALLEE_REASONS):
+                _put_lines(put, snip, CALLEE - STEP * callees, "called by the failing test")
+                callees += 1
     return sorted(best.values(), key=lambda s: (-s.score, s.path, s.line))
 
 

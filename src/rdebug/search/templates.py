@@ -2,7 +2,8 @@
 idiomatic than ``operators``' token edits, at the suspicious lines: ``min`` <-> ``max``, a missing ``await``,
 ``copy.deepcopy`` for a shallow copy, ``± 1`` on a call's argument, ``^ & |``, the caught exception class here;
 the function- and block-level ones (a mutable default, a dropped exception, a missing return or break) in
-``templates_flow``. Python and JavaScript/TypeScript; each template's edits are one ``Mutation`` of its kind."""
+``templates_flow``; ``Promise.all`` for an array of promises in ``templates_values``. Python
+and JavaScript/TypeScript; each template's edits are one ``Mutation`` of its kind."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import bisect
 
 from tree_sitter import Node
 
-from rdebug.search import scope, templates_flow
+from rdebug.search import scope, templates_flow, templates_values
 from rdebug.search.fold import fold_text
 from rdebug.search.mutation import Mutation
 from rdebug.search.scope import text
@@ -132,6 +133,8 @@ def _visit(edits: Edits, node: Node) -> None:
         spread_copy(edits, node)
     elif t == "except_clause":
         exception_class(edits, node)
+    elif t == "variable_declarator" and not edits.py:
+        templates_values.promise_all(edits, node, PLAIN_CALLS, SYNC_OBJECTS)
 
 
 def is_literal(edits: Edits, node: Node) -> None:
