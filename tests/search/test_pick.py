@@ -11,6 +11,7 @@ from rdebug.config import Config
 from rdebug.events import Status
 from rdebug.intake.model import IntakeRequest
 from rdebug.pipeline import Pipeline, gather
+from rdebug.runtime.base import ChatMessage
 from rdebug.runtime.fake import ScriptedBackend
 from rdebug.search.differ import Difference
 from rdebug.search.pick import MARGIN, answer_text, fixed_versions, pick_fix
@@ -37,9 +38,11 @@ def _prefers(text: str, lead: float = 5.0):
 def test_the_result_the_model_expects_picks_its_fix():
     backend = ScriptedBackend(["unused"])
     backend.continuation_scores = _prefers("[['h', 'x']]")
-    pick, events = _run(pick_fix(backend, [], DIFF, []))
+    prefix = [ChatMessage("user", "the failing test and its context")]
+    pick, events = _run(pick_fix(backend, prefix, DIFF, []))
     assert pick.index == 1 and pick.sure and pick.shares[1] > 0.99
     asked = backend.choice_requests[-1]
+    assert [m.role for m in asked.messages] == ["system", "user"]  # the function alone, not the weak test
     assert asked.continuations == ["returns `[['a', '1']]`", "returns `[['h', 'x']]`"] and asked.prefill == "It "
     assert "def rows(text): ..." in asked.messages[-1].content and "rows('h;x" in asked.messages[-1].content
     assert any(isinstance(e, Status) and "(chosen)" in e.message for e in events)

@@ -5,7 +5,7 @@ number the intended result it only followed the position. So nothing is decoded:
 model's own reply, its log-probability under the model (``ContinuationScores``):
 
 - the fixes give different results on an input (``search.differ``): each result, as the answer to "what does
-  this call return, by the function's name and docstring?";
+  this call return, by the function's name and docstring?", asked of the function alone;
 - else, when every fix changes the same one function: each fixed version of it, as the answer to "write it
   with the bug fixed" (the fix whose code the model finds likelier).
 
@@ -28,6 +28,7 @@ from rdebug.patch.syntax import definitions
 from rdebug.runtime.base import ChatMessage, GenerationRequest
 from rdebug.search.differ import Difference
 
+RESULT_SYSTEM = "You are a helpful coding assistant."
 RESULT_ASK = """{source}What does `{call}` return, as the name and the docstring of `{function}` describe it?"""
 RESULT_PREFILL = "It "
 CODE_ASK = """Write `{function}` as it should be, with the bug fixed: the whole function, nothing else."""
@@ -69,12 +70,14 @@ def answer_text(result: str) -> str:
     return f"raises `{result[7:]}`" if result.startswith("raises ") else f"returns `{result}`"
 
 
-def result_request(prefix: Sequence[ChatMessage], difference: Difference,
-                   results: Sequence[str]) -> GenerationRequest:
+def result_request(difference: Difference, results: Sequence[str]) -> GenerationRequest:
+    """The function and the call alone, without the failing test and its context: with them the 1.5B model
+    leaned to the result the weak test allows (case 67: 0.4 nats the wrong way; alone, 2.8 nats the right way)."""
     source = f"```\n{difference.source}\n```\n" if difference.source else ""
     text = RESULT_ASK.format(source=source, call=difference.call, function=difference.function)
-    return GenerationRequest(messages=list(prefix) + [ChatMessage("user", text)], max_tokens=4, thinking=False,
-                             prefill=RESULT_PREFILL, continuations=[answer_text(r) for r in results])
+    return GenerationRequest(messages=[ChatMessage("system", RESULT_SYSTEM), ChatMessage("user", text)],
+                             max_tokens=4, thinking=False, prefill=RESULT_PREFILL,
+                             continuations=[answer_text(r) for r in results])
 
 
 def fixed_versions(patches: Sequence[Patch]) -> tuple[str, str, list[str]] | None:
@@ -145,7 +148,7 @@ def pick_fix(backend, prefix: Sequence[ChatMessage], difference: Difference | No
     """The ``Pick`` among ``patches`` (the search's order), or None when neither question can be asked."""
     if difference is not None and difference.found:
         results = list(dict.fromkeys(difference.results))
-        request = result_request(prefix, difference, results)
+        request = result_request(difference, results)
         per_fix = [results.index(r) for r in difference.results]
         what, labels = "result", results
     elif (versions := fixed_versions(patches)) is not None:
