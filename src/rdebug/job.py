@@ -71,6 +71,7 @@ class RoundOptions:
     search_seconds: float = 60.0
     search_beside: bool = True  # the search runs while the model decodes (else before it)
     templates: bool = True  # the search tries fix templates besides single-token edits
+    compare: bool = True  # several verified fixes: a differing input, then the model scores them (search.pick)
     precheck: bool = True  # a model candidate is statically checked before its test run
     resample: bool = True  # a reply repeating a tried fix (or changing nothing) is resampled, not an attempt
     focus: bool = False  # function-format models rewrite one chosen function, its first line pre-filled

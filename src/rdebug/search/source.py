@@ -103,7 +103,7 @@ class SearchSource(Candidates):
             return
         several = len(self.hits) > 1
         picked = None
-        if several:
+        if several and self.opts.compare:
             yield from self._compare(attempt)
             picked = yield from self._pick()
         if picked is not None:  # scored: the model's likeliest result or code, else the search's order
