@@ -74,7 +74,7 @@ def changed_function(patches: Sequence[Patch]) -> tuple[str, str] | None:
         for path, (old, new) in patch.files.items():
             if old is None or new is None or PurePosixPath(path).suffix != ".py":
                 continue
-            changed = _changed(old, new)
+            changed = changed_lines(old, new)
             for d in definitions(path, old):
                 if "." not in d.name and any(d.start_line < n <= d.end_line + 1 for n in changed):
                     names.add((path, d.name))
@@ -82,13 +82,15 @@ def changed_function(patches: Sequence[Patch]) -> tuple[str, str] | None:
     return next(iter(sorted(common))) if common and len(common) == 1 else None
 
 
-def _changed(old: str, new: str) -> set[int]:
-    """1-based lines of ``old`` that ``new`` replaces (an insertion: the lines around it)."""
+def changed_lines(old: str, new: str, new_side: bool = False) -> set[int]:
+    """1-based lines of ``old`` that ``new`` replaces (an insertion: the lines around it); with ``new_side``, the
+    lines of ``new`` that differ from ``old`` (a deletion: the lines around it)."""
     out: set[int] = set()
     matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
-    for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            out.update(range(i1 + 1, i2 + 1) if i2 > i1 else (i1, i1 + 1))
+            lo, hi = (j1, j2) if new_side else (i1, i2)
+            out.update(range(lo + 1, hi + 1) if hi > lo else (lo, lo + 1))
     return out
 
 

@@ -15,7 +15,6 @@ no scores, the search's own order stands.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -26,7 +25,7 @@ from rdebug.events import ContinuationScores, Error, SessionEvent, Status
 from rdebug.patch.diff import Patch
 from rdebug.patch.syntax import definitions
 from rdebug.runtime.base import ChatMessage, GenerationRequest
-from rdebug.search.differ import Difference
+from rdebug.search.differ import Difference, changed_lines
 
 RESULT_SYSTEM = "You are a helpful coding assistant."
 RESULT_ASK = """{source}What does `{call}` return, as the name and the docstring of `{function}` describe it?"""
@@ -91,7 +90,7 @@ def fixed_versions(patches: Sequence[Patch]) -> tuple[str, str, list[str]] | Non
         if old is None or new is None:
             return None
         lines = new.splitlines()
-        changed = _changed_new(old, new)
+        changed = changed_lines(old, new, new_side=True)
         inside = [d for d in definitions(path, new) if any(d.start_line < n <= d.end_line + 1 for n in changed)]
         if not inside:
             return None
@@ -102,16 +101,6 @@ def fixed_versions(patches: Sequence[Patch]) -> tuple[str, str, list[str]] | Non
         return None
     path, name = names.pop()
     return name, LANGUAGES.get(PurePosixPath(path).suffix, ""), texts
-
-
-def _changed_new(old: str, new: str) -> set[int]:
-    """1-based lines of ``new`` that differ from ``old`` (a deletion: the lines around it)."""
-    out: set[int] = set()
-    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
-    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            out.update(range(j1 + 1, j2 + 1) if j2 > j1 else (j1, j1 + 1))
-    return out
 
 
 def code_request(prefix: Sequence[ChatMessage], function: str, language: str,
