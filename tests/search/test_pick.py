@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from rdebug.config import Config
-from rdebug.events import Status
+from rdebug.events import FixesCompared, Status
 from rdebug.intake.model import IntakeRequest
 from rdebug.pipeline import Pipeline, gather
 from rdebug.runtime.base import ChatMessage
@@ -107,6 +107,9 @@ def test_the_round_reports_the_fix_whose_result_the_model_intends(tmp_path, monk
     assert f"+    return [lines[i].split(\";\") for i in {dropped}" not in best.patch.diff
     assert best.answer.startswith("It keeps every data row") and best.difference.startswith("The fixes differ")
     assert sum(a.preferred for a in found) == 1
+    shown = [e.text for e in events if isinstance(e, FixesCompared) and e.attempt == best.index]
+    assert shown and shown[-1].startswith("The fixes differ") and shown[-1].endswith("(chosen).")
+    assert "The result the model expects: [['a', '1'], ['b', '2']]" in shown[-1]  # its case kept
     assert (root / "table.py").read_text() == ROWS
 
 

@@ -117,6 +117,10 @@ class SearchSource(Candidates):
             chosen = yield from self._report(self.hits[choice], index + 1)
             chosen.difference = attempt.difference
         chosen.preferred = True
+        if picked is not None:  # the patch panel of the fix shown says why it was chosen
+            said = picked.text()
+            why = f"{chosen.difference} {said[:1].upper()}{said[1:]}.".strip()
+            yield FixesCompared(chosen.index, why)
         if picked is not None:
             yield from self._explain(chosen, choose=False)
         elif choice != 0:
