@@ -62,7 +62,9 @@ def test_a_focused_rewrite_replaces_exactly_the_chosen_function(tmp_path):
                      focus=True, localize=True)
     backend.choice_scores = [0.9, 0.1]  # … no: discount (today's first) stays first
     events = list(loop.run())
-    assert len(backend.choice_requests) == 1 and backend.choice_requests[0].choices == ["1", "2"]
+    # the names first (this backend scores no texts), then a number: one decode step
+    asked = backend.choice_requests
+    assert len(asked) == 2 and asked[0].continuations == ["discount`", "checkout`"] and asked[1].choices == ["1", "2"]
     request = backend.requests[0]
     assert request.prefill == "prices.py\n```python\ndef discount(total, percent):\n"
     assert request.stop == ["\n```"] and "Rewrite `discount`" in request.messages[-1].content
@@ -84,6 +86,20 @@ def test_the_models_choice_reorders_the_functions(tmp_path):
     list(loop.run())
     assert [s.name for s in loop.sites] == ["checkout", "discount"]
     assert "Rewrite `checkout`" in backend.requests[0].messages[-1].content
+
+
+def test_the_likelihood_of_each_name_reorders_the_functions(tmp_path):
+    root = _repo(tmp_path)
+    backend = _function_model(ScriptedBackend([CONTINUATION]))
+    backend.continuation_scores = lambda request: [-3.0 if c.startswith("discount") else -1.0
+                                                   for c in request.continuations]
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, thinking=False, timeout_s=60,
+                     focus=True, localize=True)
+    events = list(loop.run())
+    assert [s.name for s in loop.sites] == ["checkout", "discount"]
+    assert len(backend.choice_requests) == 1 and backend.choice_requests[0].prefill == "The bug is in `"
+    assert any(isinstance(e, Status) and e.message.startswith("the model chose checkout in order.py (88%)")
+               for e in events)
 
 
 def test_thinking_keeps_the_request_narrow_without_a_prefill(tmp_path):

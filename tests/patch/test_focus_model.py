@@ -12,7 +12,10 @@ from helpers_patch import make_loop, snapshot
 from test_focus import CHECK, PROBLEM, _repo
 
 from rdebug.config import Config
-from rdebug.events import ChoiceScores, Done, ModelReady
+from rdebug.events import ChoiceScores, ContinuationScores, Done, ModelReady
+from rdebug.job import Job
+from rdebug.repair.choose import choose_site, name_request
+from rdebug.repair.sites import rank_sites
 from rdebug.runtime.base import ChatMessage, GenerationRequest
 
 pytestmark = pytest.mark.model
@@ -30,6 +33,16 @@ def _backend():
     return backend
 
 
+def _drain(gen):
+    """The generator's events, then its return value."""
+    while True:
+        try:
+            yield next(gen)
+        except StopIteration as stop:
+            yield stop.value
+            return
+
+
 def test_the_choice_and_a_prefilled_rewrite_with_the_real_model(tmp_path, monkeypatch):
     import rdebug.repair.loop as loop_module
 
@@ -41,11 +54,17 @@ def test_the_choice_and_a_prefilled_rewrite_with_the_real_model(tmp_path, monkey
         scores = [e for e in events if isinstance(e, ChoiceScores)]
         assert len(scores) == 1 and len(scores[0].probs) == 3 and abs(sum(scores[0].probs) - 1) < 1e-6
         assert all(p > 0 for p in scores[0].probs) and isinstance(events[-1], Done)
+        root = _repo(tmp_path)
+        job = Job(root=root, problem=PROBLEM, context=None, prompt_text="", hashes={}, command=CHECK)
+        sites = rank_sites(job)
+        ranked = list(_drain(choose_site(backend, [], job, sites)))[-1]  # the names' likelihoods, no decoding
+        assert sorted(s.name for s in ranked) == sorted(s.name for s in sites)
+        named = [e for e in backend.generate(name_request([], job, sites)) if isinstance(e, ContinuationScores)]
+        assert len(named) == 1 and len(named[0].logprobs) == len(sites) and all(v < 0 for v in named[0].logprobs)
 
         real = loop_module.profile_of  # the catalog's SmolLM2 writes SEARCH/REPLACE; ask it for functions
         monkeypatch.setattr(loop_module, "profile_of",
                             lambda stats: dataclasses.replace(real(stats), edit_format="function"))
-        root = _repo(tmp_path)
         before = snapshot(root)
         loop = make_loop(PROBLEM, "## Problem\nAssertionError: 110.0", backend, root, CHECK, attempts=1,
                          thinking=False, max_tokens=64, timeout_s=60, resample=False, focus=True, localize=True)
