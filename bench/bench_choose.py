@@ -1,9 +1,9 @@
 """Benchmark: which function holds the bug, three ways, against each case's solution (issue 21 §3).
 
 For each case, the functions the model's loop would rewrite (``repair.sites.rank_sites``: the suspicious lines'
-order) are ranked (1) as they are, (2) by the model's one-step choice of a number (``repair.choose``, the
-``--localize`` setting), and (3) by the log-probability of each function's name as the model's answer ("The
-bug is in `Paginator.pages`", ``ContinuationScores``: nothing decoded). The rank is where the function that
+order) are ranked (1) as they are, (2) by the model's one-step choice of a number (``choice_request``, what
+``--localize`` did first), and (3) by the log-probability of each function's name as the model's answer ("The
+bug is in `Paginator.pages`", ``choose_site``, what ``--localize`` does now: nothing decoded). The rank is where the function that
 ``solution.patch`` edits stands (1-based; "-" when it is not among the sites). Needs the model.
 Usage: python bench/bench_choose.py [CASES_DIR] [--only SUBSTR ...] [--model M]
 """
@@ -20,21 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from rdebug.config import load_config  # noqa: E402
 from rdebug.evaluation.cases import case_argv, load_cases, prepare_repo  # noqa: E402
 from rdebug.evaluation.truth import solution_functions  # noqa: E402
-from rdebug.events import ContinuationScores, profile_of  # noqa: E402
+from rdebug.events import ChoiceScores, profile_of  # noqa: E402
 from rdebug.intake.model import IntakeRequest  # noqa: E402
 from rdebug.job import model_stats  # noqa: E402
 from rdebug.pipeline import Pipeline, gather  # noqa: E402
 from rdebug.prompts import fix_prefix  # noqa: E402
-from rdebug.repair.choose import choose_site, listing  # noqa: E402
-from rdebug.repair.focus import expectations  # noqa: E402
+from rdebug.repair.choose import choice_request, choose_site, reorder  # noqa: E402
 from rdebug.repair.sites import rank_sites  # noqa: E402
-from rdebug.runtime.base import ChatMessage, GenerationRequest  # noqa: E402
-
-ASK = """Which function most likely holds the bug that makes the test fail? The candidates:
-{listing}
-{expects}
-Answer with the function's name."""
-
 
 def drain(gen):
     while True:
@@ -44,15 +36,11 @@ def drain(gen):
             return stop.value
 
 
-def by_likelihood(backend, prefix, job, sites):
-    text = ASK.format(listing=listing(sites), expects=expectations(job, sites[0]))
-    request = GenerationRequest(messages=list(prefix) + [ChatMessage("user", text)], max_tokens=4, thinking=False,
-                                prefill="The bug is in `", continuations=[f"{s.name}`" for s in sites])
-    scores = next((e.logprobs for e in backend.generate(request) if isinstance(e, ContinuationScores)), None)
-    if not scores:
-        return list(sites)
-    order = sorted(range(len(sites)), key=lambda i: (-scores[i], i))
-    return [sites[i] for i in order]
+def by_number(backend, prefix, job, sites):
+    """The one-step choice of a number (``choose_site``'s way before the names were scored)."""
+    events = list(backend.generate(choice_request(prefix, job, sites)))
+    probs = next((e.probs for e in events if isinstance(e, ChoiceScores)), None)
+    return reorder(sites, probs, "")
 
 
 def main() -> None:
@@ -84,8 +72,8 @@ def main() -> None:
                 if len(sites) < 2:
                     continue
                 prefix = fix_prefix(job.problem, job.prompt_text, list(job.hashes), profile, False)
-                orders = {"order": sites, "number": drain(choose_site(backend, prefix, job, sites)),
-                          "likelihood": by_likelihood(backend, prefix, job, sites)}
+                orders = {"order": sites, "number": by_number(backend, prefix, job, sites),
+                          "likelihood": drain(choose_site(backend, prefix, job, sites))}
             row = {}
             for name, ranked in orders.items():
                 row[name] = next((i for i, s in enumerate(ranked, 1) if (s.path, s.short) in truth), None)

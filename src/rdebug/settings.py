@@ -29,7 +29,7 @@ class Setting:
     load: bool = False  # read when the model loads: an eval arm may not change it
     const: Any = None  # a boolean flag's stored value when it is not given by the "--no-" prefix
     env: bool = True  # settable as RDEBUG_<NAME>
-    helps: tuple[str, ...] = ()  # one help text per flag, when the flags differ (--calls / --no-calls)
+    off_help: str = ""  # the "--no-" flag's help, where both flags exist (--calls / --no-calls)
 
 
 def setting(default: Any = MISSING, help: str = "", *, factory: Callable[[], Any] | None = None, **kw: Any) -> Any:
@@ -67,8 +67,8 @@ def add_flags(groups: dict[str, argparse._ArgumentGroup], cls: type) -> None:
     """Add every declared flag to the parser group its setting names; the dest is the setting's name."""
     for f, s in declared(cls):
         group = groups[s.group]
-        for i, flag in enumerate(s.flags):
-            text = s.helps[i] if i < len(s.helps) else s.help
+        for flag in s.flags:
+            text = s.off_help if s.off_help and flag.startswith("--no-") else s.help
             if _is_bool(f):
                 value = False if flag.startswith("--no-") else (True if s.const is None else s.const)
                 group.add_argument(flag, dest=f.name, action="store_const", const=value, default=None, help=text)

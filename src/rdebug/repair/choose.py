@@ -12,7 +12,6 @@ fails keeps today's ranking.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from typing import Iterator, Sequence
@@ -23,6 +22,7 @@ from rdebug.job import Job
 from rdebug.repair.focus import expectations
 from rdebug.repair.sites import Site
 from rdebug.runtime.base import ChatMessage, GenerationRequest
+from rdebug.runtime.choice import softmax
 
 ASK = """Which function most likely holds the bug that makes the test fail? The candidates:
 {listing}
@@ -61,12 +61,6 @@ def reorder(sites: Sequence[Site], probs: Sequence[float] | None, answer: str) -
     if 0 <= k < len(sites):
         return [sites[k]] + [s for i, s in enumerate(sites) if i != k]
     return list(sites)
-
-
-def softmax(values: list[float]) -> list[float]:
-    top = max(values)
-    exps = [math.exp(v - top) for v in values]
-    return [e / sum(exps) for e in exps]
 
 
 def name_request(prefix: list[ChatMessage], job: Job, sites: Sequence[Site]) -> GenerationRequest:

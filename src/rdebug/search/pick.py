@@ -15,7 +15,6 @@ no scores, the search's own order stands.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator, Sequence
@@ -25,6 +24,7 @@ from rdebug.events import ContinuationScores, Error, SessionEvent, Status
 from rdebug.patch.diff import Patch
 from rdebug.patch.syntax import definitions
 from rdebug.runtime.base import ChatMessage, GenerationRequest
+from rdebug.runtime.choice import softmax
 from rdebug.search.differ import Difference, changed_lines
 
 RESULT_SYSTEM = "You are a helpful coding assistant."
@@ -49,11 +49,7 @@ class Pick:
     @property
     def shares(self) -> tuple[float, ...]:
         """The options' probabilities renormalised among themselves."""
-        if not self.logprobs:
-            return ()
-        top = max(self.logprobs)
-        exps = [math.exp(v - top) for v in self.logprobs]
-        return tuple(e / sum(exps) for e in exps)
+        return tuple(softmax(list(self.logprobs))) if self.logprobs else ()
 
     def text(self) -> str:
         if not self.logprobs:
