@@ -70,8 +70,9 @@ def test_candidates_decoded_together_are_each_judged_on_smollm2(cart_repo):
                           [Frame("cart.py", 9, "discount", in_repo=True)])
         context = "## Problem\nAssertionError in discount()\n\n### cart.py\n" + (cart_repo / "cart.py").read_text()
         check = [sys.executable, "-c", "import cart; assert cart.discount(100, 10) == 90"]
+        # resample=False: a sample that repeats another is resampled otherwise (one more decode, sometimes)
         loop = make_loop(problem, context, backend, cart_repo, check, attempts=1, samples=3, max_tokens=48,
-                          thinking=False, timeout_s=60)
+                          thinking=False, timeout_s=60, resample=False)
         events = list(loop.run())
         assert not any(isinstance(e, Error) for e in events)
         assert [(e.attempt, e.sample) for e in events if isinstance(e, AttemptStarted)] == [(1, 1), (1, 2), (1, 3)]
