@@ -131,3 +131,24 @@ def test_reorder_by_number_in_text_and_complete_the_answer():
     assert complete(prefill, "def f(x):\n    return x\n```") == "p.py\n```python\ndef f(x):\n    return x\n```"
     whole = "p.py\n```python\ndef f(x):\n    return x\n```"
     assert complete(prefill, whole) == whole  # a backend that ignored the pre-fill
+
+
+def test_candidates_of_one_batch_rewrite_different_functions(tmp_path):
+    """With several candidates an attempt, each rewrites one of the top functions (its own prompt and
+    pre-filled first line, one batch where the backend decodes several); a later one can be the fix."""
+    root = _repo(tmp_path)
+    wrong = '    """The price after a percentage discount."""\n    return total\n```'
+    caller = "    value = discount(amount, -10)\n    return round(value, 2)\n```"
+    backend = _function_model(ScriptedBackend([wrong, caller]))
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, samples=2, thinking=False,
+                     timeout_s=60, focus=True)
+    events = list(loop.run())
+    first, second = backend.requests
+    assert first.prefill.endswith("def discount(total, percent):\n") and "Rewrite `discount`" in first.messages[-1].content
+    assert second.prefill.endswith("def checkout(amount):\n") and "Rewrite `checkout`" in second.messages[-1].content
+    assert first.messages[:-1] == second.messages[:-1]  # one shared prefix: its KV cells are evaluated once
+    assert any(isinstance(e, Status) and e.message.startswith("attempt 1: rewriting discount (prices.py:1), checkout")
+               for e in events)
+    a, b = loop.attempts
+    assert not a.verified and b.verified and b.patch.paths == ["order.py"]
+    assert "+    value = discount(amount, -10)" in b.patch.diff

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import httpx
 
 from rdebug.events import AnswerDelta, Done, Error, ModelReady, ThinkingDelta, Usage
-from rdebug.runtime.base import ChatMessage, GenerationRequest
+from rdebug.runtime.base import ChatMessage, GenerationRequest, Variant
 from rdebug.runtime.openai_backend import OpenAIBackend
 
 REQ = GenerationRequest([ChatMessage("user", "why?")], max_tokens=50)
@@ -96,3 +97,23 @@ def test_k_candidates_are_concurrent_requests_each_tagged():
     assert sorted(e.candidate for e in events if isinstance(e, Usage)) == [0, 1, 2]
     assert len(set(texts.values())) == 3  # candidates 1 and 2 sample hotter
     assert len({(b.get("temperature"), b.get("seed")) for b in bodies}) == 3
+
+
+def test_variants_send_each_candidate_its_own_prompt():
+    bodies: list[dict] = []
+
+    def handler(request):
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"data": [{"id": "served"}]})
+        body = json.loads(request.content)
+        bodies.append(body)
+        return sse([delta(content="ok")])
+
+    b = backend(handler)
+    list(b.load())
+    one, two = Variant([ChatMessage("user", "rewrite f")], "def f("), Variant([ChatMessage("user", "rewrite g")], "def g(")
+    events = list(b.generate(replace(REQ, n=2, variants=[one, two])))
+    assert sorted(e.candidate for e in events if isinstance(e, Done)) == [0, 1]
+    asked = sorted((body["messages"][0]["content"], body["messages"][-1]["content"]) for body in bodies)
+    assert asked == [("rewrite f", "def f("), ("rewrite g", "def g(")]
+    assert len({body.get("temperature") for body in bodies}) == 1  # different prompts: neither is a hotter repeat

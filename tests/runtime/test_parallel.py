@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from rdebug.events import AnswerDelta, Done, ModelReady, Status, ThinkingDelta, Usage
-from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling, candidate_sampling
+from rdebug.runtime.base import ChatMessage, GenerationRequest, Sampling, Variant, candidate_sampling
 from rdebug.runtime.llama_backend import LlamaBackend, LlamaOptions
 from rdebug.runtime.parallel import fit_candidates
 
@@ -51,6 +51,25 @@ def test_k_candidates_are_k_distinct_streams_and_the_first_is_the_single_reply(b
     got = texts(many)
     assert got[0] == texts(single)[0]  # candidate 0 samples as asked (greedy here): the same reply as k=1
     assert len(set(got.values())) == 3  # the others sample hotter, each with its own seed
+
+
+def test_variants_each_continue_their_own_prompt_in_one_batch(backend):
+    """Candidates with different prompts (a focused request's functions): the shared prefix is evaluated
+    once, each variant's own part on its sequence; candidate i asks variant i mod 2."""
+    fruit = Variant([ChatMessage("user", "Name three fruits that are red.")], "The first fruit is")
+    sea = Variant([ChatMessage("user", "Write a poem about the sea.")], "The sea")
+    singles = [texts(backend.generate(GenerationRequest(v.messages, max_tokens=16, sampling=GREEDY, thinking=False,
+                                                        prefill=v.prefill)))[0] for v in (fruit, sea)]
+    many = list(backend.generate(GenerationRequest(fruit.messages, max_tokens=16, sampling=GREEDY, thinking=False,
+                                                   n=3, prefill=fruit.prefill, variants=[fruit, sea])))
+    assert sorted(e.candidate for e in many if isinstance(e, Done)) == [0, 1, 2]
+    got = texts(many)
+    assert got[0] == singles[0] and got[1] == singles[1]  # greedy: each as its own single reply
+    usages = {e.candidate: e for e in many if isinstance(e, Usage)}
+    assert usages[0].prompt_tokens == usages[2].prompt_tokens != usages[1].prompt_tokens
+    again = [e for e in backend.generate(GenerationRequest(sea.messages, max_tokens=4, sampling=GREEDY,
+                                                           thinking=False)) if isinstance(e, Usage)][0]
+    assert 0 < again.cached_tokens < again.prompt_tokens  # the shared prefix stays cached, not a variant's part
 
 
 def test_the_prompt_stays_cached_for_the_next_turn(backend):

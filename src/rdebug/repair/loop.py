@@ -31,7 +31,7 @@ from rdebug.patch.unchanged import edits_below, unchanged_failure, unchanged_not
 from rdebug.patch.verify import Baseline
 from rdebug.patch.background import BackgroundJobs
 from rdebug.patch.precheck import PrecheckResult
-from rdebug.runtime.base import ChatMessage, GenerationRequest
+from rdebug.runtime.base import ChatMessage, GenerationRequest, Variant
 from rdebug.repair.check import CandidateCheck
 from rdebug.repair.choose import choose_site
 from rdebug.repair.focus import STOP as FOCUS_STOP, complete, focus, focus_feedback
@@ -40,6 +40,7 @@ from rdebug.repair.sites import Site, rank_sites
 from rdebug.runtime.samples import TAGGED, generate_candidates
 
 FOCUS_SPREAD = 2  # attempts alternate among this many of the top-ranked functions
+BATCH_SPREAD = 3  # several candidates an attempt rewrite this many of them (bench_choose: top-3 16 of 17)
 MAX_RESAMPLES = 2  # fresh samples for a reply that repeats a fix already tried, or changes nothing
 UNCHANGED = ("the edits change nothing", "the edits only change whitespace", "the patch changes only comments")
 
@@ -82,7 +83,6 @@ class RepairLoop(CandidateCheck, Candidates):
         self.opts = opts
         self.sites: list[Site] = []  # the functions a focused request rewrites, best first (``focus``)
         self.ranked: list[Site] = []  # the same, in the suspicious lines' order (before the model's choice)
-        self._prefill = ""  # the running round's pre-filled reply start
         self.repeats = 0  # replies that repeated a tried fix or changed nothing: resampled, never attempts
         self.prechecked = 0  # candidates the static pre-check rejected (each a test run saved)
         super().__init__()
@@ -126,13 +126,17 @@ class RepairLoop(CandidateCheck, Candidates):
                 return
             batch = [Attempt(number, sample) for sample in range(1, self.samples + 1)]
             self.attempts.extend(batch)
-            asked, self._prefill = messages, ""
+            asked = [Variant(messages)]
             if self.sites:  # a narrow task: one function, its first line given (unless the model thinks first)
-                focused = focus(self.job, self.sites[(number - 1) % min(FOCUS_SPREAD, len(self.sites))],
-                                focus_feedback(self.attempts))
-                asked = focus_messages(prefix + turns, focused)
-                self._prefill = "" if self.thinking else focused.prefill
-                yield Status(f"attempt {number}: rewriting {focused.site.name} ({focused.site.path}:{focused.site.start})")
+                chosen = self._focus_sites(number)
+                feedback = focus_feedback(self.attempts)
+                asked = []
+                for site in chosen:
+                    focused = focus(self.job, site, feedback)
+                    asked.append(Variant(focus_messages(prefix + turns, focused),
+                                         "" if self.thinking else focused.prefill))
+                named = ", ".join(f"{site.name} ({site.path}:{site.start})" for site in chosen)
+                yield Status(f"attempt {number}: rewriting {named}")
             fatal = yield from self._round(batch, asked)
             if not fatal and self.opts.resample:
                 fatal = yield from self._resample(batch, asked)
@@ -150,6 +154,14 @@ class RepairLoop(CandidateCheck, Candidates):
         if picked is not None:
             turns = turns + [ChatMessage("assistant", picked.answer.strip() or "(no answer)")]
         self.history = turns
+
+    def _focus_sites(self, number: int) -> list[Site]:
+        """The functions attempt ``number`` rewrites: with one candidate an attempt, the top FOCUS_SPREAD
+        take turns; with several, the batch spreads over the top BATCH_SPREAD (different prompts in one
+        batch), each repeated by hotter samples when there are more candidates than functions."""
+        if self.samples == 1:
+            return [self.sites[(number - 1) % min(FOCUS_SPREAD, len(self.sites))]]
+        return self.sites[:min(self.samples, BATCH_SPREAD, len(self.sites))]
 
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is not None and attempt.precheck:
@@ -187,7 +199,7 @@ class RepairLoop(CandidateCheck, Candidates):
             return "left the code as it was"
         return None
 
-    def _resample(self, batch: list[Attempt], messages: list[ChatMessage]) -> Iterator[SessionEvent]:
+    def _resample(self, batch: list[Attempt], asked: list[Variant]) -> Iterator[SessionEvent]:
         """Replace each candidate of ``batch`` that repeats a tried fix or changes nothing by a fresh, hotter
         sample (at most ``MAX_RESAMPLES`` times): it is not an attempt. True when the backend failed fatally."""
         for _ in range(MAX_RESAMPLES):
@@ -202,30 +214,32 @@ class RepairLoop(CandidateCheck, Candidates):
                 batch[slot] = fresh
                 self.attempts[self.attempts.index(old)] = fresh
                 yield AttemptResampled(old.index, f"the reply {why}: sampling another", old.sample)
-                if (yield from self._round([fresh], messages, slot=slot)):
+                if (yield from self._round([fresh], [asked[slot % len(asked)]], slot=slot)):
                     return True
         return False
 
-    def _round(self, batch: list[Attempt], messages: list[ChatMessage], slot: int | None = None
+    def _round(self, batch: list[Attempt], asked: list[Variant], slot: int | None = None
                ) -> Iterator[SessionEvent]:
         """Ask for ``len(batch)`` candidates at once (one llama.cpp batch where the backend can); each is
         parsed and verified as soon as its reply ends, while the others decode. Unless ``all_candidates``,
         the first verified one ends the round. Returns True when the backend failed fatally.
 
+        ``asked``: the prompts, candidate i asking ``asked[i % len]`` (a focused request's functions).
         ``slot``: a fresh sample for the round's candidate ``slot`` (its view is there already; hotter)."""
         first = batch[0]
         if slot is None:
             for attempt in batch:
                 yield AttemptStarted(attempt.index, attempt.sample)
-        prefill = self._prefill
+        prefills = [v.prefill for v in asked]
         request = GenerationRequest(
-            messages=list(messages), max_tokens=self.max_tokens, thinking=self.thinking,
+            messages=list(asked[0].messages), max_tokens=self.max_tokens, thinking=self.thinking,
             think_budget=self.think_budget, explore=first.index > 1 or slot is not None, n=len(batch),
-            prefill=prefill, stop=[FOCUS_STOP] if prefill else [],
+            prefill=asked[0].prefill, stop=[FOCUS_STOP] if any(prefills) else [],
+            variants=list(asked) if len(asked) > 1 else [],
         )
         for i, attempt in enumerate(batch):  # the pre-filled start is the reply's first text
-            if prefill:
-                ev = AnswerDelta(prefill, candidate=slot or i)
+            if prefills[i % len(prefills)]:
+                ev = AnswerDelta(prefills[i % len(prefills)], candidate=slot or i)
                 attempt.take(ev)
                 yield ev
         verifier = BackgroundJobs(self._cancel)
@@ -244,6 +258,7 @@ class RepairLoop(CandidateCheck, Candidates):
                     pass
                 elif isinstance(ev, Done):  # the caller emits Done once for the whole session
                     ended.add(c)
+                    prefill = prefills[c % len(prefills)] if 0 <= c < len(batch) else prefills[0]
                     if prefill:
                         attempt.answer = complete(prefill, attempt.answer[len(prefill):])
                     if ev.reason in CUT_SHORT:

@@ -26,6 +26,14 @@ class Sampling:
     seed: int | None = None
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One candidate's own prompt in a request for several: its messages and its reply's pre-filled start."""
+
+    messages: list[ChatMessage]
+    prefill: str = ""
+
+
 @dataclass
 class GenerationRequest:
     messages: list[ChatMessage]
@@ -40,6 +48,7 @@ class GenerationRequest:
     choices: list[str] = field(default_factory=list)  # a one-step choice among these first tokens: ChoiceScores
     continuations: list[str] = field(default_factory=list)  # score these as the reply: ContinuationScores
     fim: tuple[str, str] | None = None  # (prefix, suffix): fill in the middle, no chat template (ModelProfile.fim)
+    variants: list[Variant] = field(default_factory=list)  # candidate i asks variants[i % len] (``for_candidate``)
 
 
 RETRY_TEMPERATURE = 0.5  # 0.7 made the 1.5B default write garbage on retries
@@ -69,6 +78,16 @@ def candidate_sampling(base: Sampling, candidate: int) -> Sampling:
     seed = None if base.seed is None else (base.seed + 7919 * candidate) % (2**31 - 1)
     top_k = base.top_k if base.top_k > 1 else 40  # top_k 1 is greedy at any temperature
     return replace(base, temperature=round(hotter, 3), seed=seed, top_k=top_k)
+
+
+def for_candidate(request: GenerationRequest, candidate: int) -> tuple[GenerationRequest, int]:
+    """Candidate ``candidate``'s own one-reply request (its variant's prompt, if the request has variants) and
+    its sampling index for ``candidate_sampling``: how many candidates before it asked the same prompt."""
+    if not request.variants:
+        return replace(request, n=1), candidate
+    v = request.variants[candidate % len(request.variants)]
+    return replace(request, n=1, messages=list(v.messages), prefill=v.prefill, variants=[]), \
+        candidate // len(request.variants)
 
 
 class Backend(Protocol):

@@ -14,7 +14,7 @@ import httpx
 from rdebug.events import (
     Done, Error, ModelLoading, ModelProfile, ModelReady, ModelStats, RuntimeEvent, ThinkingDelta, Usage,
 )
-from rdebug.runtime.base import GenerationRequest, Sampling, candidate_sampling, sampling_for
+from rdebug.runtime.base import GenerationRequest, Sampling, candidate_sampling, for_candidate, sampling_for
 from rdebug.runtime.samples import TAGGED
 from rdebug.runtime.catalog import load_catalog
 from rdebug.runtime.fake import estimate_tokens
@@ -116,8 +116,9 @@ class OpenAIBackend:
         merged: queue.Queue = queue.Queue()
 
         def one(candidate: int) -> None:
+            own, repeat = for_candidate(request, candidate)  # its variant's prompt; hotter when repeated
             try:
-                for ev in self._stream(request, candidate):
+                for ev in self._stream(own, repeat):
                     merged.put(replace(ev, candidate=candidate) if isinstance(ev, TAGGED) else ev)
             except Exception as exc:  # noqa: BLE001 - one candidate's failure is reported, the others go on
                 merged.put(Error(f"candidate {candidate + 1}: {type(exc).__name__}: {exc}"))

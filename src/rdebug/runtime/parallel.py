@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdebug.events import Done, Status
-from rdebug.runtime.base import Sampling, candidate_sampling, sampling_for
+from rdebug.runtime.base import GenerationRequest, Sampling, candidate_sampling, for_candidate, sampling_for
 from rdebug.runtime.generation import (
     FLUSH_S, _Abort, adapt_threads, common_prefix, prompt_too_long, render_prompt,
 )
@@ -81,6 +81,52 @@ class _BatchBuffer:
         self.C.llama_batch_free(self.batch)
 
 
+@dataclass
+class _Prompt:
+    """One distinct prompt of the batch (a variant): its candidates' own request and its tokens."""
+
+    request: GenerationRequest
+    tokens: list[int]
+    in_thought: bool
+
+
+def _prompts(st: Loaded, cmd: GenerateCmd) -> list[_Prompt]:
+    """The batch's distinct prompts, variant by variant (one when the request has no variants)."""
+    req = cmd.request
+    out = []
+    for i in range(max(1, min(req.n, len(req.variants)))):
+        own, _ = for_candidate(req, i)
+        _, tokens, in_thought = render_prompt(st, own, cmd.template_kwargs)
+        out.append(_Prompt(own, tokens, in_thought))
+    return out
+
+
+def _shared_length(prompts: list[_Prompt]) -> int:
+    """Tokens every prompt starts with, leaving each at least one of its own (its logits sample its first
+    token); a single prompt is shared whole."""
+    if len(prompts) == 1:
+        return len(prompts[0].tokens)
+    n = min(common_prefix(prompts[0].tokens, p.tokens) for p in prompts[1:])
+    return min(n, min(len(p.tokens) for p in prompts) - 1)
+
+
+def _eval_own(C: Any, ctx: Any, tokens: list[int], start: int, seq: int, n_batch: int) -> int:
+    """Evaluate ``tokens[start:]`` on sequence ``seq`` in chunks of ``n_batch``; the last one's logits are
+    row ``n - 1`` of the last batch. Returns llama_decode's code (0: fine)."""
+    buf = _BatchBuffer(C, capacity=n_batch)
+    try:
+        for at in range(start, len(tokens), n_batch):
+            chunk = tokens[at:at + n_batch]
+            for j, token in enumerate(chunk):
+                buf.add(token, at + j, seq, at + j == len(tokens) - 1)
+            rc = buf.decode(ctx)
+            if rc != 0:
+                return rc
+        return 0
+    finally:
+        buf.free()
+
+
 def run_parallel(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
     from llama_cpp import llama_cpp as C
 
@@ -89,11 +135,13 @@ def run_parallel(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
     base = sampling_for(req) or Sampling()
     llm = st.llm
     ctx = llm.ctx
-    _, tokens, in_thought = render_prompt(st, req, cmd.template_kwargs)
-    n_prompt = len(tokens)
-    room = st.n_ctx - n_prompt
+    prompts = _prompts(st, cmd)
+    shared = _shared_length(prompts)
+    tokens = prompts[0].tokens
+    own = sum(len(p.tokens) - shared for p in prompts)  # cells of the prompts' own parts
+    room = st.n_ctx - shared - own
     if room < 8:
-        conn.send(Batch([prompt_too_long(n_prompt, st.n_ctx)]))
+        conn.send(Batch([prompt_too_long(shared + own, st.n_ctx)]))
         return
     k = fit_candidates(req.n, st.n_seq, room, req.max_tokens)
     if k < req.n:
@@ -101,28 +149,47 @@ def run_parallel(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
         conn.send(Batch([Status(f"{k} of {req.n} candidates: {held} no more")]))
     per_seq = (room - 8) // k
     mem = C.llama_get_memory(ctx)
-    cached = min(common_prefix(llm.input_ids[: llm.n_tokens], tokens), n_prompt - 1)
+    cached = min(common_prefix(llm.input_ids[: llm.n_tokens], tokens), shared - 1 if len(prompts) == 1 else shared)
     for i in range(1, st.n_seq):  # only sequence 0 (the cached prefix) is kept from earlier turns
         C.llama_memory_seq_rm(mem, i, -1, -1)
+    C.llama_memory_seq_rm(mem, 0, cached, -1)
     llm.n_tokens = cached
     adapt_threads(st)
+    seqs: list[_Seq] = []
     try:
         with _Abort(st, cancel):
-            llm.eval(tokens[cached:])
+            if shared > cached:
+                llm.eval(tokens[cached:shared])
+            for d, prompt in enumerate(prompts[:k]):  # each variant's own part, then its candidates
+                if len(prompts) > 1:
+                    if d:
+                        C.llama_memory_seq_cp(mem, 0, d, 0, shared)
+                    rc = _eval_own(C, ctx, prompt.tokens, shared, d, max(1, llm.n_batch))
+                    if rc != 0:
+                        raise RuntimeError(f"llama_decode failed ({rc})")
+                n_prompt = len(prompt.tokens)
+                for i in range(d, k, len(prompts)):
+                    if i != d:
+                        C.llama_memory_seq_cp(mem, d, i, -1, -1)
+                    _, repeat = for_candidate(req, i)
+                    reply = ReplyState(st, prompt.request, n_prompt, prompt.in_thought, min(req.max_tokens, per_seq),
+                                       n_prompt + per_seq)
+                    seq = _Seq(i, reply, _sampler(llm, candidate_sampling(base, repeat)), pos=n_prompt)
+                    seq.token = C.llama_sampler_sample(seq.sampler.sampler, ctx, -1)
+                    seqs.append(seq)
     except RuntimeError:
+        for seq in seqs:
+            seq.sampler.close()
+        for i in range(1, st.n_seq):
+            C.llama_memory_seq_rm(mem, i, -1, -1)
+        C.llama_memory_seq_rm(mem, 0, min(llm.n_tokens, shared), -1)
+        llm.n_tokens = min(llm.n_tokens, shared)
         if not cancel.is_set():
             raise
         conn.send(Batch([Done("cancelled", candidate=i) for i in range(k)]))
         return
+    seqs.sort(key=lambda seq: seq.index)
     first_s = time.perf_counter() - t0
-    seqs: list[_Seq] = []
-    for i in range(k):
-        if i:
-            C.llama_memory_seq_cp(mem, 0, i, -1, -1)
-        reply = ReplyState(st, req, n_prompt, in_thought, min(req.max_tokens, per_seq), n_prompt + per_seq)
-        seq = _Seq(i, reply, _sampler(llm, candidate_sampling(base, i)), pos=n_prompt)
-        seq.token = C.llama_sampler_sample(seq.sampler.sampler, ctx, -1)
-        seqs.append(seq)
     threads = st.cpu_share.threads if st.cpu_share is not None else st.options.threads
     t_first = last_flush = time.perf_counter()
     buf = _BatchBuffer(C, capacity=k * 64)
@@ -131,10 +198,10 @@ def run_parallel(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
     def end(seq: _Seq, reason: str) -> None:
         seq.ended, seq.end_s = reason, time.perf_counter()
         seq.reply.finish()
-        if seq.index:  # free its cells for the others (sequence 0 keeps the prompt for the next turn)
+        if seq.index:  # free its cells for the others (sequence 0 keeps the shared prompt for the next turn)
             C.llama_memory_seq_rm(mem, seq.index, -1, -1)
         else:
-            C.llama_memory_seq_rm(mem, 0, n_prompt, -1)
+            C.llama_memory_seq_rm(mem, 0, shared, -1)
         out.extend(_tagged(seq.reply.take_events(), seq.index))
         now = time.perf_counter()
         out.append(seq.reply.usage(first_s, now - t_first, now - t0, cached, threads, candidate=seq.index))
@@ -183,8 +250,8 @@ def run_parallel(st: Loaded, cmd: GenerateCmd, conn: Any, cancel: Any) -> None:
             seq.sampler.close()
         for i in range(1, k):
             C.llama_memory_seq_rm(mem, i, -1, -1)
-        C.llama_memory_seq_rm(mem, 0, n_prompt, -1)
-        llm.n_tokens = n_prompt  # the prompt stays cached; the logits are not its own: evaluate again
+        C.llama_memory_seq_rm(mem, 0, shared, -1)
+        llm.n_tokens = shared  # the shared prompt stays cached; the logits are not its own: evaluate again
         llm._requires_eval = True
     conn.send(Batch(merge_deltas(out)))
 

@@ -1,5 +1,6 @@
 """k candidate replies from any backend: in one batch where it decodes several sequences together (the
-llama backend's ``parallel_sequences``), else one after another; every event says which candidate it is."""
+llama backend's ``parallel_sequences``), else one after another; every event says which candidate it is.
+Candidates may ask different prompts (``GenerationRequest.variants``): candidate i asks variant i mod v."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from rdebug.events import AnswerDelta, Done, RuntimeEvent, ThinkingDelta, Usage, profile_of
-from rdebug.runtime.base import Backend, GenerationRequest
+from rdebug.runtime.base import Backend, GenerationRequest, for_candidate
 
 TAGGED = (ThinkingDelta, AnswerDelta, Usage, Done)
 
@@ -28,7 +29,8 @@ def generate_candidates(backend: Backend, request: GenerationRequest, stop: thre
         if stop is not None and stop.is_set():
             yield Done("cancelled", candidate=i)
             continue
-        one = replace(request, n=1, explore=request.explore or i > 0)
+        one, repeat = for_candidate(request, i)
+        one = replace(one, explore=request.explore or repeat > 0)
         for ev in backend.generate(one):
             if isinstance(ev, TAGGED):
                 ev = replace(ev, candidate=i)
