@@ -131,7 +131,8 @@ def test_bad_arm_text_is_one_line_and_runs_nothing(tmp_path, capsys, arm, messag
     ("other:model=tiny.gguf", "'model' is read when the model loads"),
     ("t:threads=1", "'threads' is read when the model loads"),
     ("g:gpu-layers=0", "'gpu_layers' is read when the model loads"),
-    ("k8:samples=8", "samples=8 is more than the model is loaded for (4)"),
+    ("k8:samples=8", "8 candidates at once (samples, or spread with focus) are more than the model is loaded for (4)"),
+    ("wider:focus=true,spread=5", "5 candidates at once"),
     ("wide:budget=9000", "budget + max_tokens is more than the model's context is sized for"),
 ])
 def test_an_arm_that_needs_another_model_load_is_refused(tmp_path, capsys, arm, message):

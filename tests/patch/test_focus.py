@@ -152,3 +152,18 @@ def test_candidates_of_one_batch_rewrite_different_functions(tmp_path):
     a, b = loop.attempts
     assert not a.verified and b.verified and b.patch.paths == ["order.py"]
     assert "+    value = discount(amount, -10)" in b.patch.diff
+
+
+def test_spread_sets_the_functions_an_attempt_rewrites_and_samples_repeat_them(tmp_path):
+    root = _repo(tmp_path)
+    backend = _function_model(ScriptedBackend(["no fix"]))
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, samples=3, spread=1, thinking=False,
+                     timeout_s=60, focus=True, resample=False)
+    list(loop.run())
+    assert [r.prefill.rsplit("\n", 2)[-2] for r in backend.requests] == ["def discount(total, percent):"] * 3
+    backend = _function_model(ScriptedBackend(["no fix"]))
+    loop = make_loop(PROBLEM, "## Problem", backend, root, CHECK, attempts=1, spread=5, thinking=False, timeout_s=60,
+                     focus=True, resample=False)
+    list(loop.run())  # one candidate for each function there is (two)
+    assert [r.prefill.rsplit("\n", 2)[-2] for r in backend.requests] == ["def discount(total, percent):",
+                                                                         "def checkout(amount):"]

@@ -80,9 +80,9 @@ def _check_loadable(name: str, base: Config, cfg: Config, overrides: dict[str, s
         raise UsageError(f"--arm {name}: '{reload[0]}' is read when the model loads; arms share one "
                          f"loaded model (run a separate eval for it)")
     # the model is loaded for the base's candidates per round and, without --ctx, its budget + max_tokens
-    if cfg.samples > base.samples:
-        raise UsageError(f"--arm {name}: samples={cfg.samples} is more than the model is loaded for "
-                         f"({base.samples}); make the arm with the most samples the base")
+    if cfg.parallel > base.parallel:
+        raise UsageError(f"--arm {name}: {cfg.parallel} candidates at once (samples, or spread with focus) are "
+                         f"more than the model is loaded for ({base.parallel}); make that arm the base")
     if base.ctx is None and cfg.budget + cfg.max_tokens > base.budget + base.max_tokens:
         raise UsageError(f"--arm {name}: budget + max_tokens is more than the model's context is sized for "
                          f"({base.budget} + {base.max_tokens}); give the base the larger ones")

@@ -40,7 +40,6 @@ from rdebug.repair.sites import Site, rank_sites
 from rdebug.runtime.samples import TAGGED, generate_candidates
 
 FOCUS_SPREAD = 2  # attempts alternate among this many of the top-ranked functions
-BATCH_SPREAD = 3  # several candidates an attempt rewrite this many of them (bench_choose: top-3 16 of 17)
 MAX_RESAMPLES = 2  # fresh samples for a reply that repeats a fix already tried, or changes nothing
 UNCHANGED = ("the edits change nothing", "the edits only change whitespace", "the patch changes only comments")
 
@@ -124,7 +123,8 @@ class RepairLoop(CandidateCheck, Candidates):
             if self.cancelled or self.halted:
                 self.history = turns
                 return
-            batch = [Attempt(number, sample) for sample in range(1, self.samples + 1)]
+            width = max(self.samples, min(self.opts.spread, len(self.sites))) if self.sites else self.samples
+            batch = [Attempt(number, sample) for sample in range(1, width + 1)]
             self.attempts.extend(batch)
             asked = [Variant(messages)]
             if self.sites:  # a narrow task: one function, its first line given (unless the model thinks first)
@@ -156,12 +156,12 @@ class RepairLoop(CandidateCheck, Candidates):
         self.history = turns
 
     def _focus_sites(self, number: int) -> list[Site]:
-        """The functions attempt ``number`` rewrites: with one candidate an attempt, the top FOCUS_SPREAD
-        take turns; with several, the batch spreads over the top BATCH_SPREAD (different prompts in one
-        batch), each repeated by hotter samples when there are more candidates than functions."""
-        if self.samples == 1:
+        """The functions attempt ``number`` rewrites: the top ``spread`` (different prompts in one batch, each
+        repeated by hotter samples when ``samples`` is more); with one candidate an attempt, the top
+        FOCUS_SPREAD take turns."""
+        if max(self.samples, min(self.opts.spread, len(self.sites))) == 1:
             return [self.sites[(number - 1) % min(FOCUS_SPREAD, len(self.sites))]]
-        return self.sites[:min(self.samples, BATCH_SPREAD, len(self.sites))]
+        return self.sites[:min(self.opts.spread, len(self.sites))]
 
     def _feedback(self, attempt: Attempt) -> str:
         if attempt.patch is not None and attempt.precheck:

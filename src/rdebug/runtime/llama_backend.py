@@ -56,7 +56,7 @@ class LlamaOptions:
             min_ctx=cfg.budget + cfg.max_tokens + 512,
             repack=None if getattr(cfg, "repack", True) else False,
             flash_attn=getattr(cfg, "flash_attn", "auto"),
-            parallel=max(1, cfg.samples),
+            parallel=cfg.parallel,
         )
 
 
