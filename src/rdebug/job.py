@@ -74,8 +74,8 @@ class RoundOptions:
     compare: bool = True  # several verified fixes: a differing input, then the model scores them (search.pick)
     precheck: bool = True  # a model candidate is statically checked before its test run
     resample: bool = True  # a reply repeating a tried fix (or changing nothing) is resampled, not an attempt
-    focus: bool = False  # function-format models rewrite one chosen function, its first line pre-filled
-    localize: bool = False  # the model chooses that function first (its name scored)
+    focus: bool = True  # function-format models rewrite chosen functions, their first line pre-filled
+    localize: bool = True  # the model ranks those functions first (their names scored)
     spread: int = 3  # a focused attempt rewrites the top this many functions, decoded together
     infill: bool = False  # the model fills masked lines of the chosen function; the search's pool verifies
     fim: bool = True  # infill with the model's fill-in-the-middle tokens where it has them
