@@ -89,7 +89,7 @@ class Config:
     resample: bool = setting(True, "count a reply that repeats a tried fix as an attempt (default: sample another)",
                              flags=("--no-resample",))
     # on: on the 22 cases no single edit fixes (default model, 3 attempts, the search beside it), focus + localize
-    # with spread 3 fixed 5 (none wrong) against the open request's 4 (1 wrong), and 5 of 15 against 2 in a second run
+    # with spread 3 fixed 5 and 6 (none wrong) against the open request's 4 and 4 (1 wrong each), in two runs
     focus: bool = setting(True, "function-format models rewrite chosen functions, their first line given (the "
                           "default)", flags=("--focus", "--no-focus"),
                           off_help="ask for a fix anywhere in one open request")
