@@ -123,12 +123,11 @@ class RepairLoop(CandidateCheck, Candidates):
             if self.cancelled or self.halted:
                 self.history = turns
                 return
-            width = max(self.samples, min(self.opts.spread, len(self.sites))) if self.sites else self.samples
-            batch = [Attempt(number, sample) for sample in range(1, width + 1)]
+            chosen = self._focus_sites(number) if self.sites else []
+            batch = [Attempt(number, sample) for sample in range(1, max(self.samples, len(chosen)) + 1)]
             self.attempts.extend(batch)
             asked = [Variant(messages)]
-            if self.sites:  # a narrow task: one function, its first line given (unless the model thinks first)
-                chosen = self._focus_sites(number)
+            if chosen:  # a narrow task: one function, its first line given (unless the model thinks first)
                 feedback = focus_feedback(self.attempts)
                 asked = []
                 for site in chosen:
